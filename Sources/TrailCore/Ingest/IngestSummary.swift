@@ -1,0 +1,61 @@
+/// What an ingest run did, for the final summary line and `--json`.
+public struct IngestSummary: Codable, Sendable, Equatable {
+    public struct Failure: Codable, Sendable, Equatable {
+        public var path: String
+        public var status: String
+        public var error: String
+    }
+
+    public var filesSeen = 0
+    public var filesUnchanged = 0
+    public var filesDuplicate = 0
+    public var filesIngested = 0
+    public var filesPartial = 0
+    public var filesFailed = 0
+    /// Failed on an earlier run and unchanged since: skipped unless `--retry-failed`.
+    public var filesPreviouslyFailed = 0
+    public var digests = 0
+    public var eventsNew = 0
+    public var eventsDuplicate = 0
+    public var insightEventsNew = 0
+    public var recordsRejected = 0
+    public var bytesRead = 0
+    public var bytesInflated = 0
+    public var elapsedSeconds = 0.0
+    public var eventsPerSecond = 0.0
+    public var stoppedEarly = false
+    public var attribution: AttributionSummary?
+    public var failures: [Failure] = []
+
+    public init() {}
+
+    /// True when some input could not be stored whole.
+    public var hasProblems: Bool { filesFailed > 0 || filesPartial > 0 }
+
+    public var text: String {
+        var lines: [String] = []
+        var files = "files: \(filesSeen) seen, \(filesIngested) ingested"
+        if filesPartial > 0 { files += ", \(filesPartial) partial" }
+        files += ", \(filesFailed) failed, \(filesUnchanged) unchanged"
+        if filesDuplicate > 0 { files += ", \(filesDuplicate) duplicate content" }
+        if digests > 0 { files += ", \(digests) digests" }
+        lines.append(files)
+        var events = "events: \(eventsNew) new, \(eventsDuplicate) duplicate"
+        if insightEventsNew > 0 { events += ", \(insightEventsNew) insight" }
+        if recordsRejected > 0 { events += ", \(recordsRejected) records rejected" }
+        lines.append(events)
+        let mb = Double(bytesRead) / 1_048_576, inflated = Double(bytesInflated) / 1_048_576
+        lines.append("time: \(format(elapsedSeconds)) s, \(Int(eventsPerSecond)) events/s, \(format(mb)) MB read, \(format(inflated)) MB of JSON")
+        if let attribution { lines.append(attribution.text) }
+        if filesPreviouslyFailed > 0 {
+            lines.append("note: \(filesPreviouslyFailed) file(s) failed on an earlier run and are unchanged; rerun with --retry-failed to read them again")
+        }
+        if stoppedEarly { lines.append("stopped at the first failure (--strict)") }
+        return lines.joined(separator: "\n")
+    }
+
+    private func format(_ value: Double) -> String {
+        let rounded = (value * 100).rounded() / 100
+        return String(rounded)
+    }
+}

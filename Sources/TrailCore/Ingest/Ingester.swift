@@ -1,0 +1,222 @@
+import Foundation
+
+/// Options for one ingest run.
+public struct IngestOptions: Sendable {
+    /// Stop at the first file that fails or has rejected records.
+    public var strict = false
+    /// Read again files that failed on an earlier run even if unchanged.
+    public var retryFailed = false
+    /// Parser threads; the writer is one more.
+    public var jobs = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Link sessions and resolve origins after loading.
+    public var attribute = true
+    /// Commit after this many records (a file never spans two transactions).
+    public var recordsPerTransaction = 50_000
+
+    public init() {}
+}
+
+/// Receives what the ingest has to say while it runs. Problems are one line each.
+public protocol IngestReporter: AnyObject {
+    func problem(_ line: String)
+    func progress(filesDone: Int, filesTotal: Int, events: Int, elapsed: Double)
+    func finishProgress()
+}
+
+/// Reads files in parallel and writes them through one connection.
+///
+/// Parser threads inflate and parse whole files into byte ranges; a bounded queue hands them
+/// to the writer, which stores each file and its ledger row in the same transaction. A crash
+/// therefore leaves every file either wholly stored and recorded, or absent and re-read next time.
+public final class Ingester {
+    let databasePath: String
+    let options: IngestOptions
+    weak var reporter: IngestReporter?
+
+    public init(databasePath: String, options: IngestOptions = IngestOptions(), reporter: IngestReporter? = nil) {
+        self.databasePath = databasePath
+        self.options = options
+        self.reporter = reporter
+    }
+
+    enum WorkResult: Sendable {
+        case unchanged(InputFile, previouslyFailed: Bool)
+        case duplicate(InputFile, FileIdentity, of: Int64)
+        case parsed(InputFile, FileIdentity, ParsedFile, compressedBytes: Int)
+        case unreadable(InputFile, String)
+    }
+
+    public func run(_ inputs: [InputFile]) throws -> IngestSummary {
+        let start = Date()
+        var summary = IngestSummary()
+        summary.filesSeen = inputs.count
+        let db = try TrailDatabase.openForWriting(databasePath)
+        let ledger = try LedgerSnapshot.load(db)
+        let writer = try EventWriter(db)
+
+        // On a first load, build secondary indexes once at the end instead of on every insert.
+        let firstLoad = (try db.scalarInt("SELECT EXISTS(SELECT 1 FROM events)") ?? 0) == 0 && inputs.count > 1
+        if firstLoad {
+            for index in Schema.eventIndexes { try db.execute("DROP INDEX IF EXISTS \(index.name)") }
+        }
+
+        let queue = BoundedQueue<WorkResult>(capacity: options.jobs * 2 + 2, producers: options.jobs)
+        let counter = WorkCounter(count: inputs.count)
+        let options = self.options
+        let workers = DispatchGroup()
+        for _ in 0..<options.jobs {
+            workers.enter()
+            let thread = Thread {
+                while !queue.isCancelled, let i = counter.take() {
+                    let result = Ingester.process(inputs[i], ledger: ledger, options: options)
+                    if !queue.push(result) { break }
+                }
+                queue.producerFinished()
+                workers.leave()
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+
+        var inTransaction = false
+        var pending = 0
+        var lastCommit = Date()
+        var hashesThisRun: [String: Int64] = [:]
+        var filesDone = 0
+        var failure: Error?
+
+        func commit() throws {
+            if inTransaction { try db.execute("COMMIT") }
+            inTransaction = false
+            pending = 0
+            lastCommit = Date()
+        }
+
+        while let result = queue.pop() {
+            do {
+                if !inTransaction {
+                    try db.execute("BEGIN IMMEDIATE")
+                    inTransaction = true
+                }
+                var stop = false
+                switch result {
+                case .unchanged(_, let previouslyFailed):
+                    summary.filesUnchanged += 1
+                    if previouslyFailed { summary.filesPreviouslyFailed += 1 }
+                case .duplicate(_, let identity, let original):
+                    _ = try writer.recordDuplicate(identity, of: original)
+                    summary.filesDuplicate += 1
+                case .unreadable(let input, let reason):
+                    reporter?.problem("\(input.path): \(reason)")
+                    summary.filesFailed += 1
+                    summary.failures.append(.init(path: input.path, status: FileStatus.failed.rawValue, error: reason))
+                    stop = options.strict
+                case .parsed(let input, let identity, let parsed, let compressedBytes):
+                    summary.bytesRead += compressedBytes
+                    summary.bytesInflated += parsed.buffer.count
+                    if let original = hashesThisRun[identity.contentHash] {
+                        _ = try writer.recordDuplicate(identity, of: original)
+                        summary.filesDuplicate += 1
+                        break
+                    }
+                    let written = try writer.write(parsed, identity: identity)
+                    if written.status != .failed { hashesThisRun[identity.contentHash] = written.fileID }
+                    pending += parsed.recordCount
+                    summary.eventsNew += written.newEvents
+                    summary.eventsDuplicate += written.duplicateEvents
+                    summary.insightEventsNew += written.insightEvents
+                    summary.recordsRejected += written.rejected
+                    if parsed.digest != nil { summary.digests += 1 }
+                    for reject in parsed.rejects {
+                        reporter?.problem("\(input.path): record \(reject.index) (byte \(reject.offset)): \(reject.reason)")
+                    }
+                    switch written.status {
+                    case .ingested, .duplicate: summary.filesIngested += 1
+                    case .partial:
+                        summary.filesPartial += 1
+                        summary.failures.append(.init(path: input.path, status: written.status.rawValue,
+                                                      error: "\(written.rejected) record(s) rejected"))
+                        stop = options.strict
+                    case .failed:
+                        let error = parsed.fileError ?? "unreadable"
+                        reporter?.problem("\(input.path): \(error)\(parsed.recordCount > 0 ? " (kept the \(parsed.recordCount) records before it)" : "")")
+                        summary.filesFailed += 1
+                        summary.failures.append(.init(path: input.path, status: written.status.rawValue, error: error))
+                        stop = options.strict
+                    }
+                }
+                filesDone += 1
+                if pending >= options.recordsPerTransaction || Date().timeIntervalSince(lastCommit) > 0.5 { try commit() }
+                reporter?.progress(filesDone: filesDone, filesTotal: inputs.count, events: summary.eventsNew,
+                                   elapsed: Date().timeIntervalSince(start))
+                if stop {
+                    summary.stoppedEarly = true
+                    queue.cancel()
+                    break
+                }
+            } catch {
+                failure = error
+                queue.cancel()
+                break
+            }
+        }
+        workers.wait()
+        if let failure {
+            if inTransaction { try? db.execute("ROLLBACK") }
+            reporter?.finishProgress()
+            throw failure
+        }
+        try commit()
+        reporter?.finishProgress()
+
+        // Built once here on a first load; a no-op otherwise (and a repair after a crash).
+        for index in Schema.eventIndexes { try db.execute(index.sql) }
+
+        if options.attribute {
+            summary.attribution = try Attributor(db).run()
+        }
+        if firstLoad || summary.eventsNew > 0 { try db.execute("PRAGMA optimize") }
+        summary.elapsedSeconds = Date().timeIntervalSince(start)
+        summary.eventsPerSecond = summary.elapsedSeconds > 0 ? Double(summary.eventsNew + summary.eventsDuplicate) / summary.elapsedSeconds : 0
+        return summary
+    }
+
+    /// The parser threads' job: decide whether a file needs reading, and read it.
+    static func process(_ input: InputFile, ledger: LedgerSnapshot, options: IngestOptions) -> WorkResult {
+        let bytes: [UInt8]
+        var size: Int64
+        var mtime: Int64? = nil
+        if let stdin = input.stdinBytes {
+            bytes = stdin
+            size = Int64(stdin.count)
+        } else {
+            do {
+                let info = try FileIO.info(input.path)
+                size = info.size
+                mtime = info.mtimeNs
+                if let known = ledger.byPath[input.ledgerPath], known.size == size, known.mtimeNs == mtime {
+                    let failedBefore = known.status == FileStatus.failed.rawValue
+                    if !(failedBefore && options.retryFailed) {
+                        return .unchanged(input, previouslyFailed: failedBefore)
+                    }
+                }
+                bytes = try FileIO.readAll(input.path)
+                size = Int64(bytes.count)
+            } catch {
+                return .unreadable(input, "\(error)")
+            }
+        }
+        let hash = ContentHash.hex(bytes)
+        let ledgerPath = input.stdinBytes != nil ? "stdin:\(hash)" : input.ledgerPath
+        let identity = FileIdentity(path: ledgerPath, size: size, mtimeNs: mtime, contentHash: hash, kind: input.kind.rawValue)
+        if let known = ledger.byPath[ledgerPath], known.contentHash == hash,
+           known.status != FileStatus.failed.rawValue || !options.retryFailed {
+            return .unchanged(input, previouslyFailed: known.status == FileStatus.failed.rawValue)
+        }
+        if let original = ledger.ingestedHashes[hash], ledger.byPath[ledgerPath]?.id != original {
+            return .duplicate(input, identity, of: original)
+        }
+        let parsed = LogFileDecoder.decode(bytes, expecting: input.kind == .digest ? .digest : .events)
+        return .parsed(input, identity, parsed, compressedBytes: bytes.count)
+    }
+}

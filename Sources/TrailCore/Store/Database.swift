@@ -1,0 +1,99 @@
+import CSQLite
+import Foundation
+
+/// One SQLite connection. Not thread-safe: each thread that needs the database opens its own.
+public final class Database {
+    public enum Mode: Sendable { case readWrite, readOnly }
+
+    let handle: OpaquePointer
+    public let path: String
+    public let mode: Mode
+
+    /// Opens (creating when `mode` is `.readWrite`) the database at `path`.
+    /// `busyTimeoutMs` lets concurrent trail processes wait for each other instead of failing.
+    public init(path: String, mode: Mode = .readWrite, busyTimeoutMs: Int32 = 60_000) throws {
+        var db: OpaquePointer?
+        var flags = SQLITE_OPEN_NOMUTEX
+        switch mode {
+        case .readWrite: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+        case .readOnly: flags |= SQLITE_OPEN_READONLY
+        }
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let opened = db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            if let db { sqlite3_close_v2(db) }
+            throw DatabaseError(code: rc, message: "\(path): \(message)")
+        }
+        handle = opened
+        self.path = path
+        self.mode = mode
+        sqlite3_extended_result_codes(handle, 1)
+        sqlite3_busy_timeout(handle, busyTimeoutMs)
+    }
+
+    deinit { sqlite3_close_v2(handle) }
+
+    func error(_ code: Int32, sql: String? = nil) -> DatabaseError {
+        DatabaseError(code: code, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+    }
+
+    /// Runs one or more statements that return no rows.
+    public func execute(_ sql: String) throws {
+        var errmsg: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &errmsg)
+        if rc != SQLITE_OK {
+            let message = errmsg.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
+            sqlite3_free(errmsg)
+            throw DatabaseError(code: rc, message: message, sql: sql)
+        }
+    }
+
+    public func prepare(_ sql: String) throws -> Statement {
+        try Statement(database: self, sql: sql)
+    }
+
+    /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`, rolling back when it throws.
+    /// IMMEDIATE takes the write lock up front, so two writers queue on the busy timeout
+    /// instead of deadlocking on a lock upgrade.
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let value = try body()
+            try execute("COMMIT")
+            return value
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+    /// First column of the first row, or nil.
+    public func scalarInt(_ sql: String, _ bindings: [SQLValue] = []) throws -> Int64? {
+        let statement = try prepare(sql)
+        try statement.bind(bindings)
+        guard try statement.step() else { return nil }
+        return statement.isNull(0) ? nil : statement.int64(0)
+    }
+
+    public func scalarText(_ sql: String, _ bindings: [SQLValue] = []) throws -> String? {
+        let statement = try prepare(sql)
+        try statement.bind(bindings)
+        guard try statement.step() else { return nil }
+        return statement.text(0)
+    }
+
+    /// All rows of a query as generic values; for small result sets.
+    public func rows(_ sql: String, _ bindings: [SQLValue] = []) throws -> [[SQLValue]] {
+        let statement = try prepare(sql)
+        try statement.bind(bindings)
+        var result: [[SQLValue]] = []
+        while try statement.step() {
+            result.append((0..<statement.columnCount).map { statement.value($0) })
+        }
+        return result
+    }
+}

@@ -1,0 +1,43 @@
+/// One row of the `files` ledger, as read back to decide what to skip.
+public struct LedgerEntry: Sendable {
+    public let id: Int64
+    public let size: Int64
+    public let mtimeNs: Int64?
+    public let contentHash: String
+    public let status: String
+}
+
+/// What the ledger knew when a run started: files by path and ingested content by hash.
+public struct LedgerSnapshot: Sendable {
+    public var byPath: [String: LedgerEntry] = [:]
+    public var ingestedHashes: [String: Int64] = [:]
+
+    public init() {}
+
+    public static func load(_ db: Database) throws -> LedgerSnapshot {
+        var snapshot = LedgerSnapshot()
+        let statement = try db.prepare("SELECT id, path, size, mtime_ns, content_hash, status FROM files")
+        while try statement.step() {
+            let entry = LedgerEntry(id: statement.int64(0), size: statement.int64(2),
+                                    mtimeNs: statement.isNull(3) ? nil : statement.int64(3),
+                                    contentHash: statement.text(4) ?? "", status: statement.text(5) ?? "")
+            snapshot.byPath[statement.text(1) ?? ""] = entry
+            if entry.status == FileStatus.ingested.rawValue || entry.status == FileStatus.partial.rawValue {
+                snapshot.ingestedHashes[entry.contentHash] = entry.id
+            }
+        }
+        return snapshot
+    }
+}
+
+/// Ledger statuses.
+public enum FileStatus: String, Sendable {
+    /// Every record stored.
+    case ingested
+    /// Readable to the end, but some records were rejected (kept in `rejected_records`).
+    case partial
+    /// Could not be read to the end: records before the break are stored, the rest is not.
+    case failed
+    /// Same bytes as a file already ingested under another path; nothing new to read.
+    case duplicate
+}

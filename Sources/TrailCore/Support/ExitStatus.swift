@@ -1,0 +1,18 @@
+/// trail's exit codes, documented in the README. Scripts rely on them: never renumber.
+public enum ExitStatus: Int32, Sendable {
+    case success = 0
+    /// `trail report --fail-on-findings` found something.
+    case findings = 1
+    /// Some input could not be stored whole (a file failed, or records were rejected).
+    /// Everything readable was stored and committed.
+    case inputProblems = 2
+    /// The database could not be opened, created, written or read (missing, read-only,
+    /// full disk, corrupt, or written by a newer trail).
+    case databaseError = 3
+    /// A query could not run: unknown name, bad parameter, or an invalid SQL statement.
+    case queryError = 4
+    /// Nothing matched what was asked for (an unknown event id, session or key).
+    case notFound = 5
+    /// Command-line usage error (the argument parser's code).
+    case usage = 64
+}
