@@ -1,6 +1,107 @@
-/// Placeholder replaced by the attribution engine in the next commit.
+import Foundation
+
+/// The attribution pass: groups events into sessions, links each session to the call that
+/// issued it, walks chains to their origin, and writes `sessions` (read through the
+/// `event_attribution` view).
+///
+/// It recomputes from everything stored, inside one transaction, so the result depends only on
+/// which records are in the database, never on file order or on how they were split into runs:
+/// an AssumeRole that arrives a day late re-links the sessions it issued on the next ingest.
 public final class Attributor {
     let db: Database
+
     public init(_ db: Database) { self.db = db }
-    public func run() throws -> AttributionSummary { AttributionSummary() }
+
+    public func run() throws -> AttributionSummary {
+        let start = Date()
+        var summary = AttributionSummary()
+        try db.transaction {
+            try restoreLinks()
+            try pairAccountCopies()
+            let issuances = try Issuance.loadAll(db)
+            let linker = SessionLinker(issuances: issuances)
+            var sessions = try SessionAggregate.loadAll(db)
+            sessions = try splitSessionsByIssuedKey(sessions, linker: linker)
+            var resolver = OriginResolver(sessions: sessions, linker: linker)
+            let writer = try SessionWriter(db)
+            for session in sessions {
+                let resolved = resolver.resolve(session.key)
+                try writer.write(session, resolved)
+                summary.sessions += 1
+                summary.events += session.events
+                if resolved.link.issuance != nil { summary.sessionsLinked += 1 }
+                if resolved.confidence == .heuristic || resolved.confidence == .ambiguous { summary.sessionsHeuristic += 1 }
+                if resolved.origin.kind == .unknown { summary.sessionsUnknown += 1 }
+            }
+        }
+        summary.seconds = Date().timeIntervalSince(start)
+        return summary
+    }
+
+    /// Undoes the previous run's re-pointing, so every run starts from the ingest-time keys.
+    private func restoreLinks() throws {
+        try db.execute("""
+            UPDATE events SET session_key = (SELECT original_key FROM event_links l WHERE l.event_id = events.event_id)
+            WHERE event_id IN (SELECT event_id FROM event_links);
+            DELETE FROM event_links;
+            """)
+    }
+
+    /// A resource owner's copy of a cross-account call names only the caller's account
+    /// (`AWSAccount`). The caller's copy shares its sharedEventID: act under the caller's session.
+    private func pairAccountCopies() throws {
+        try db.execute("""
+            INSERT INTO event_links(event_id, original_key, session_key, method, evidence_event_id)
+            SELECT o.event_id, o.session_key, c.session_key, 'shared_event_id', c.event_id
+            FROM events o
+            JOIN events c ON c.event_id = (
+                SELECT c2.event_id FROM events c2
+                WHERE c2.shared_event_id = o.shared_event_id AND c2.event_id <> o.event_id
+                  AND c2.identity_type IS NOT NULL AND c2.identity_type <> 'AWSAccount' AND c2.session_key IS NOT NULL
+                ORDER BY c2.event_id LIMIT 1)
+            WHERE o.identity_type = 'AWSAccount' AND o.shared_event_id IS NOT NULL;
+            UPDATE events SET session_key = (SELECT session_key FROM event_links l WHERE l.event_id = events.event_id)
+            WHERE event_id IN (SELECT event_id FROM event_links WHERE method = 'shared_event_id');
+            """)
+    }
+
+    /// Two sessions can share `principalId@creationDate` (CI runs with the same session name in
+    /// the same second). When their access keys were each issued by a different call, split
+    /// the events by key into sessions of their own.
+    private func splitSessionsByIssuedKey(_ sessions: [SessionAggregate], linker: SessionLinker) throws -> [SessionAggregate] {
+        var result: [SessionAggregate] = []
+        result.reserveCapacity(sessions.count)
+        let link = try db.prepare("INSERT INTO event_links(event_id, original_key, session_key, method, evidence_event_id) SELECT event_id, session_key, ?, 'split by access key', ? FROM events WHERE session_key = ? AND access_key_id = ?")
+        let move = try db.prepare("UPDATE events SET session_key = ? WHERE session_key = ? AND access_key_id = ?")
+        for session in sessions {
+            guard session.accessKeys.count > 1, SessionLinker.kind(of: session) == .role,
+                  let arn = session.arn, let creation = session.creation else {
+                result.append(session)
+                continue
+            }
+            var issuerByKey: [String: Issuance] = [:]
+            for candidate in linker.byARN[arn] ?? [] where abs(candidate.time - creation) <= 5 {
+                if let key = candidate.issuedKey, session.accessKeys.contains(key) { issuerByKey[key] = candidate }
+            }
+            guard Set(issuerByKey.values.map(\.eventID)).count > 1 else {
+                result.append(session)
+                continue
+            }
+            for (accessKey, issuance) in issuerByKey.sorted(by: { $0.key < $1.key }) {
+                let newKey = session.key + "#" + accessKey
+                try link.bind([.text(newKey), .text(issuance.eventID), .text(session.key), .text(accessKey)])
+                try link.step()
+                link.reset()
+                try move.bind([.text(newKey), .text(session.key), .text(accessKey)])
+                try move.step()
+                move.reset()
+                if let slice = try SessionAggregate.slice(db, key: newKey, accessKey: accessKey) { result.append(slice) }
+            }
+            // Events under keys no call explains stay in the shared session.
+            let rest = try db.prepare(SessionAggregate.selectSQL + " WHERE session_key = ? GROUP BY session_key")
+            try rest.bind([.text(session.key)])
+            if try rest.step(), let remaining = SessionAggregate.read(rest) { result.append(remaining) }
+        }
+        return result.sorted { $0.key < $1.key }
+    }
 }

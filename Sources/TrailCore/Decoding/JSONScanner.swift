@@ -359,7 +359,11 @@ struct JSONScanner {
         let n = lowercase.utf8CodeUnitCount
         guard token.count == n, !token.hasEscapes else { return false }
         let lit = lowercase.utf8Start
-        for i in 0..<n where base[token.start + i] | 0x20 != lit[i] { return false }
+        for i in 0..<n {
+            let b = base[token.start + i]
+            let lower = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
+            if lower != lit[i] { return false }
+        }
         return true
     }
 }

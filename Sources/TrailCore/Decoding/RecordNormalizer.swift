@@ -25,6 +25,8 @@ struct RecordNormalizer {
         resources.removeAll(keepingCapacity: true)
         extraMembers.removeAll(keepingCapacity: true)
         var resourcesRaw: Range<Int>?
+        // Logstash's cloudtrail codec renames eventTime to @timestamp; accept it when eventTime is absent.
+        var logstashTimestamp = FieldValue.absent
 
         try scanner.forEachMember { s, key in
             if let column = Self.topLevelColumn(s, key) {
@@ -35,6 +37,10 @@ struct RecordNormalizer {
                 } else {
                     row[column.rawValue] = try Self.scalarValue(&s, column: column, scratch: &file.scratch)
                 }
+            } else if s.keyEquals(key, "@timestamp") {
+                let valueStart = s.pos
+                logstashTimestamp = try Self.scalarValue(&s, scratch: &file.scratch)
+                extraMembers.append((key.start - 1..<key.end + 1, valueStart..<s.pos))
             } else if s.keyEquals(key, "resources") {
                 let valueStart = s.pos
                 if s.pos < s.count && s.base[s.pos] == 0x5B {
@@ -66,6 +72,9 @@ struct RecordNormalizer {
             file.rejects.append(RejectedRecord(index: index, offset: start, reason: reason, raw: raw))
             return
         }
+        if row[EventColumn.eventTime.rawValue].kind == .absent, logstashTimestamp.isPresent {
+            row[EventColumn.eventTime.rawValue] = logstashTimestamp
+        }
         let time = row[EventColumn.eventTime.rawValue]
         guard time.kind == .text || time.kind == .scratchText else {
             let reason = time.kind == .absent || time.kind == .null ? "missing eventTime" : "eventTime is not a string"
@@ -80,6 +89,8 @@ struct RecordNormalizer {
         let creation = row[EventColumn.sessionCreationDate.rawValue]
         let creationTime = (creation.kind == .text || creation.kind == .scratchText) ? Self.parseTime(creation, scanner, file.scratch) : nil
 
+        row[EventColumn.sessionKey.rawValue] = SessionKey.build(row: row, eventTime: eventTime, creationTime: creationTime,
+                                                                base: scanner.base, scratch: &file.scratch)
         let recordNumber = Int32(file.recordCount)
         file.fields.append(contentsOf: row)
         file.eventTimes.append(eventTime)

@@ -14,6 +14,8 @@ public enum EventColumn: Int, CaseIterable, Sendable {
     case sessionIssuerType, sessionIssuerPrincipalID, sessionIssuerARN, sessionIssuerAccountID, sessionIssuerUserName
     case sessionCreationDate, sessionMFAAuthenticated, sourceIdentity, ec2RoleDelivery, assumedRoot, signInSessionARN
     case webIDFederatedProvider, onBehalfOfUserID, inScopeOfIssuedTo
+    /// Derived at ingest (see `SessionKey`); the attribution pass may re-point a few events.
+    case sessionKey
     // Kept verbatim as JSON text.
     case userIdentity, webIDFederationData, onBehalfOf, inScopeOf, invokedByDelegate
     case requestParameters, responseElements, additionalEventData, serviceEventDetails, tlsDetails
@@ -70,6 +72,7 @@ public enum EventColumn: Int, CaseIterable, Sendable {
         case .webIDFederatedProvider: return "web_id_federated_provider"
         case .onBehalfOfUserID: return "on_behalf_of_user_id"
         case .inScopeOfIssuedTo: return "in_scope_of_issued_to"
+        case .sessionKey: return "session_key"
         case .userIdentity: return "user_identity"
         case .webIDFederationData: return "web_id_federation_data"
         case .onBehalfOf: return "on_behalf_of"

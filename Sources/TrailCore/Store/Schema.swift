@@ -37,6 +37,8 @@ public enum Schema {
         ("events_account", "CREATE INDEX IF NOT EXISTS events_account ON events(recipient_account_id, event_ts)"),
         ("events_ip", "CREATE INDEX IF NOT EXISTS events_ip ON events(source_ip_address)"),
         ("events_error", "CREATE INDEX IF NOT EXISTS events_error ON events(error_code) WHERE error_code IS NOT NULL"),
+        ("events_session", "CREATE INDEX IF NOT EXISTS events_session ON events(session_key, event_ts)"),
+        ("events_copies", "CREATE INDEX IF NOT EXISTS events_copies ON events(shared_event_id) WHERE identity_type = 'AWSAccount'"),
         ("resources_event", "CREATE INDEX IF NOT EXISTS resources_event ON resources(event_id)"),
         ("resources_arn", "CREATE INDEX IF NOT EXISTS resources_arn ON resources(arn)"),
     ]
@@ -89,6 +91,76 @@ public enum Schema {
           log_file_count INTEGER,
           raw TEXT
         );
+        """),
+        Migration(version: 2, summary: "attribution: sessions, event links, the event_attribution view", sql: """
+        CREATE TABLE sessions (
+          session_key TEXT PRIMARY KEY,
+          kind TEXT NOT NULL,
+          account_id TEXT,
+          principal_id TEXT,
+          session_arn TEXT,
+          role_arn TEXT,
+          role_name TEXT,
+          session_name TEXT,
+          creation_time TEXT,
+          first_seen TEXT,
+          last_seen TEXT,
+          first_ts INTEGER,
+          last_ts INTEGER,
+          events INTEGER NOT NULL,
+          errors INTEGER NOT NULL,
+          access_keys TEXT,
+          source_identity TEXT,
+          source_identity_status TEXT NOT NULL,
+          mfa INTEGER,
+          mfa_origin INTEGER,
+          mfa_chain INTEGER,
+          issuing_event_id TEXT,
+          parent_session_key TEXT,
+          origin_type TEXT NOT NULL,
+          origin_id TEXT,
+          origin_detail TEXT,
+          origin_account TEXT,
+          chain TEXT NOT NULL,
+          chain_sessions TEXT NOT NULL,
+          chain_depth INTEGER NOT NULL,
+          link_method TEXT,
+          confidence TEXT NOT NULL,
+          reason TEXT,
+          candidates TEXT
+        );
+        CREATE INDEX sessions_role ON sessions(role_arn);
+        CREATE INDEX sessions_role_name ON sessions(role_name);
+        CREATE INDEX sessions_origin ON sessions(origin_type, origin_id);
+        CREATE INDEX sessions_parent ON sessions(parent_session_key);
+        CREATE INDEX sessions_issuer ON sessions(issuing_event_id);
+        -- Events whose session the attribution re-pointed (resource-owner copies, sessions split by key).
+        CREATE TABLE event_links (
+          event_id TEXT PRIMARY KEY,
+          original_key TEXT,
+          session_key TEXT,
+          method TEXT NOT NULL,
+          evidence_event_id TEXT
+        );
+        CREATE VIEW event_attribution AS
+        SELECT e.event_id, e.event_time, e.event_ts, e.event_source, e.event_name,
+               coalesce(e.recipient_account_id, e.identity_account_id) AS account_id,
+               e.aws_region AS region,
+               e.session_key, s.role_arn, s.role_name, s.session_name,
+               coalesce(s.origin_type, 'unknown') AS origin_type, s.origin_id, s.origin_detail, s.origin_account,
+               coalesce(e.source_identity, s.source_identity) AS source_identity,
+               CASE WHEN e.source_identity IS NULL THEN coalesce(s.source_identity_status, 'absent')
+                    WHEN s.source_identity IS NOT NULL AND s.source_identity <> e.source_identity THEN 'conflict'
+                    WHEN s.source_identity_status = 'conflict' THEN 'conflict'
+                    ELSE 'observed' END AS source_identity_status,
+               coalesce(s.chain, '[]') AS chain, coalesce(s.chain_depth, 0) AS chain_depth,
+               s.mfa, s.mfa_origin, s.mfa_chain,
+               s.link_method, coalesce(s.confidence, 'none') AS confidence,
+               CASE WHEN e.session_key IS NULL THEN 'the record has no identity to attribute' ELSE s.reason END AS reason,
+               e.identity_type, e.identity_arn AS actor_arn, e.access_key_id, e.invoked_by AS via_service,
+               e.source_ip_address, e.user_agent, e.error_code, e.error_message, e.read_only, e.event_type,
+               e.event_category, e.request_parameters, e.response_elements, e.id AS event_rowid
+        FROM events e LEFT JOIN sessions s ON s.session_key = e.session_key;
         """),
     ]
 

@@ -1,0 +1,107 @@
+/// Walks each session's parents to the origin (spec §9.7), carrying the chain, MFA and source
+/// identity along. Results are memoised, so each session is resolved once.
+struct OriginResolver {
+    struct Resolved {
+        var link: SessionLinker.Link
+        var kind: SessionLinker.Kind
+        var origin: Origin
+        var chainRoles: [String]
+        var chainKeys: [String]
+        var depth: Int
+        var confidence: Confidence
+        var mfa: Bool
+        var mfaOrigin: Bool
+        var mfaChain: Bool
+        var sourceIdentity: String?
+        var sourceIdentityStatus: String
+        var reason: String?
+        var roleARN: String?
+    }
+
+    static let maximumDepth = 64
+
+    let sessions: [String: SessionAggregate]
+    let linker: SessionLinker
+    private var memo: [String: Resolved] = [:]
+
+    init(sessions: [SessionAggregate], linker: SessionLinker) {
+        var byKey: [String: SessionAggregate] = [:]
+        for s in sessions { byKey[s.key] = s }
+        self.sessions = byKey
+        self.linker = linker
+    }
+
+    mutating func resolve(_ key: String) -> Resolved {
+        var path: [String] = []
+        return resolve(key, path: &path)
+    }
+
+    private mutating func resolve(_ key: String, path: inout [String]) -> Resolved {
+        if let done = memo[key] { return done }
+        guard let session = sessions[key] else {
+            let link = SessionLinker.Link(issuance: nil, method: nil, confidence: .none, parent: .origin(.unknown()),
+                                          reason: "the calling session \(key) has no events in the ingested logs")
+            return Resolved(link: link, kind: .unknown, origin: .unknown(), chainRoles: [], chainKeys: [key], depth: 0,
+                            confidence: .none, mfa: false, mfaOrigin: false, mfaChain: false, sourceIdentity: nil,
+                            sourceIdentityStatus: "absent", reason: link.reason, roleARN: nil)
+        }
+        path.append(key)
+        defer { path.removeLast() }
+        let link = linker.link(session)
+        let kind = SessionLinker.kind(of: session)
+        let isRole = kind == .role
+        let countsAsHop = isRole || kind == .federatedUser || kind == .userSession || kind == .rootSession
+        let roleARN = isRole ? (session.issuerARN ?? Self.roleARN(fromSession: session.arn)) : nil
+        let mfa = session.mfaObserved || (link.issuance?.mfa ?? false)
+        let ownSI = session.sourceIdentity ?? link.issuance?.sourceIdentity
+        let ownStatus = session.sourceIdentity != nil ? "observed" : (ownSI != nil ? "issuance" : "absent")
+
+        var resolved: Resolved
+        switch link.parent {
+        case .origin(let origin):
+            resolved = Resolved(link: link, kind: kind, origin: origin, chainRoles: roleARN.map { [$0] } ?? [], chainKeys: [key],
+                                depth: countsAsHop ? 1 : 0, confidence: link.confidence, mfa: mfa, mfaOrigin: mfa, mfaChain: mfa,
+                                sourceIdentity: ownSI, sourceIdentityStatus: ownStatus, reason: link.reason, roleARN: roleARN)
+        case .session(let parentKey):
+            if path.contains(parentKey) || path.count >= Self.maximumDepth {
+                let why = path.contains(parentKey)
+                    ? "role chain loops back to \(parentKey); stopped there"
+                    : "role chain deeper than \(Self.maximumDepth); stopped there"
+                resolved = Resolved(link: link, kind: kind, origin: .unknown(why), chainRoles: roleARN.map { [$0] } ?? [], chainKeys: [key],
+                                    depth: countsAsHop ? 1 : 0, confidence: .none, mfa: mfa, mfaOrigin: mfa, mfaChain: mfa,
+                                    sourceIdentity: ownSI, sourceIdentityStatus: ownStatus, reason: why, roleARN: roleARN)
+            } else {
+                let parent = resolve(parentKey, path: &path)
+                var status = ownStatus
+                var si = ownSI
+                if let own = ownSI {
+                    if let inherited = parent.sourceIdentity, inherited != own { status = "conflict" }
+                    if session.sourceIdentityVariants > 1 { status = "conflict" }
+                    si = own
+                } else if let inherited = parent.sourceIdentity {
+                    si = inherited
+                    status = "inherited"
+                }
+                resolved = Resolved(link: link, kind: kind, origin: parent.origin,
+                                    chainRoles: parent.chainRoles + (roleARN.map { [$0] } ?? []),
+                                    chainKeys: parent.chainKeys + [key],
+                                    depth: parent.depth + (countsAsHop ? 1 : 0),
+                                    confidence: link.confidence.weakest(parent.confidence),
+                                    mfa: mfa, mfaOrigin: parent.mfaOrigin, mfaChain: parent.mfaChain || mfa,
+                                    sourceIdentity: si, sourceIdentityStatus: status,
+                                    reason: link.reason ?? parent.reason, roleARN: roleARN)
+            }
+        }
+        if session.sourceIdentityVariants > 1 { resolved.sourceIdentityStatus = "conflict" }
+        memo[key] = resolved
+        return resolved
+    }
+
+    /// `arn:aws:sts::A:assumed-role/R/s` → `arn:aws:iam::A:role/R` (the path is not in the session ARN).
+    static func roleARN(fromSession arn: String?) -> String? {
+        guard let arn, let parsed = ARN(arn), parsed.resource.hasPrefix("assumed-role/") else { return nil }
+        let parts = parsed.resource.split(separator: "/")
+        guard parts.count >= 2 else { return nil }
+        return "arn:\(parsed.partition):iam::\(parsed.account):role/\(parts[1])"
+    }
+}
