@@ -19,9 +19,9 @@ public final class Attributor {
             try restoreLinks()
             try pairAccountCopies()
             let issuances = try Issuance.loadAll(db)
-            let linker = SessionLinker(issuances: issuances)
             var sessions = try SessionAggregate.loadAll(db)
-            sessions = try splitSessionsByIssuedKey(sessions, linker: linker)
+            sessions = try splitSessionsByIssuedKey(sessions, linker: SessionLinker(issuances: issuances))
+            let linker = SessionLinker(issuances: issuances, sessions: sessions)
             var resolver = OriginResolver(sessions: sessions, linker: linker)
             let writer = try SessionWriter(db)
             for session in sessions {

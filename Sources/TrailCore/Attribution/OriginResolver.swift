@@ -87,7 +87,8 @@ struct OriginResolver {
                                     chainKeys: parent.chainKeys + [key],
                                     depth: parent.depth + (countsAsHop ? 1 : 0),
                                     confidence: link.confidence.weakest(parent.confidence),
-                                    mfa: mfa, mfaOrigin: parent.mfaOrigin, mfaChain: parent.mfaChain || mfa,
+                                    mfa: mfa, mfaOrigin: parent.kind.isCredentialSession ? parent.mfaOrigin : (parent.mfa || mfa),
+                                    mfaChain: parent.mfaChain || mfa,
                                     sourceIdentity: si, sourceIdentityStatus: status,
                                     reason: link.reason ?? parent.reason, roleARN: roleARN)
             }
@@ -103,5 +104,16 @@ struct OriginResolver {
         let parts = parsed.resource.split(separator: "/")
         guard parts.count >= 2 else { return nil }
         return "arn:\(parsed.partition):iam::\(parsed.account):role/\(parts[1])"
+    }
+}
+
+extension SessionLinker.Kind {
+    /// Sessions minted by a sign-in or an STS call, as opposed to an identity acting directly.
+    /// The first of them in a chain carries the origin's authentication (its MFA).
+    var isCredentialSession: Bool {
+        switch self {
+        case .role, .federatedUser, .userSession, .rootSession: return true
+        default: return false
+        }
     }
 }

@@ -8,9 +8,10 @@
 ///
 /// | identity | key |
 /// |---|---|
-/// | temporary credentials with creationDate | `<principalId>@<creationDate>` |
-/// | long-term access key (AKIA) | `<principalId>|key:<AKIA…>` |
+/// | temporary credentials with creationDate | `<principalId>@<creationDate>` (IAM users, root: `<arn>@…`) |
+/// | long-term access key (AKIA) | `<arn>|key:<AKIA…>` |
 /// | ASIA key without creationDate | `<principalId>|key:<ASIA…>|win:<hour>` |
+/// | role session with neither (a SwitchRole record) | `<principalId>|win:<hour>` |
 /// | IAM user / root without a key (console sign-in) | `user:<arn>` / `root:<account>` |
 /// | AWS service | `svc:<invokedBy>` |
 /// | another account (resource owner's copy) | `acct:<accountId>/<principalId>` |
@@ -67,7 +68,11 @@ public enum SessionKey {
         func finish() -> FieldValue {
             FieldValue(offset: Int32(start), length: Int32(scratch.count - start), kind: .scratchText)
         }
-        let principal = string(.principalID) ?? string(.identityARN)
+        // IAM users and root are keyed by ARN: principal ids and keys are shared by copy-pasted
+        // fixtures, and the ARN is what names the person. Role sessions keep the principal id,
+        // whose role id (AROA…) tells a recreated role from the old one.
+        let byARN = equals(.identityType, "IAMUser") || equals(.identityType, "Root")
+        let principal = byARN ? (string(.identityARN) ?? string(.principalID)) : (string(.principalID) ?? string(.identityARN))
         let key = bytes(.accessKeyID).flatMap { isAccessKey($0.0, $0.1) ? $0 : nil }
 
         if let creationTime, let principal {
@@ -84,6 +89,13 @@ public enum SessionKey {
                 scratch.append(contentsOf: Array("|win:".utf8))
                 Timestamp.appendISO(eventTime - ((eventTime % 3600) + 3600) % 3600, to: &scratch)
             }
+            return finish()
+        }
+        if let principal, equals(.identityType, "AssumedRole") || equals(.identityType, "FederatedUser") {
+            // A role session seen without creationDate or key (e.g. the SwitchRole record itself).
+            scratch.append(contentsOf: principal)
+            scratch.append(contentsOf: Array("|win:".utf8))
+            Timestamp.appendISO(eventTime - ((eventTime % 3600) + 3600) % 3600, to: &scratch)
             return finish()
         }
         func prefixed(_ prefix: String, _ parts: [[UInt8]?]) -> FieldValue {

@@ -27,8 +27,10 @@ struct SessionLinker {
     let byARN: [String: [Issuance]]
     let bySharedEvent: [String: [Issuance]]
     let portal: [Issuance]
+    /// Console sessions by principal ARN, to find the session a SwitchRole came from.
+    var consoleSessions: [String: [SessionAggregate]] = [:]
 
-    init(issuances: [Issuance]) {
+    init(issuances: [Issuance], sessions: [SessionAggregate] = []) {
         var byARN: [String: [Issuance]] = [:]
         var shared: [String: [Issuance]] = [:]
         var portal: [Issuance] = []
@@ -40,6 +42,12 @@ struct SessionLinker {
         self.byARN = byARN
         self.bySharedEvent = shared
         self.portal = portal
+        for session in sessions where session.creation != nil {
+            let kind = Self.kind(of: session)
+            if (kind == .userSession || kind == .rootSession || kind == .role), let arn = session.arn {
+                consoleSessions[arn, default: []].append(session)
+            }
+        }
     }
 
     static func kind(of s: SessionAggregate) -> Kind {
@@ -198,16 +206,24 @@ struct SessionLinker {
 
     /// L6: a console switch-role session; the parent is the console session it switched from.
     private func linkSwitchRole(_ s: SessionAggregate) -> Link? {
-        guard let arn = s.arn, let creation = s.creation else { return nil }
+        // The SwitchRole record itself carries the new session's ARN but no creationDate.
+        guard let arn = s.arn else { return nil }
+        let creation = s.creation ?? s.firstSeen
         let switches = (byARN[arn] ?? []).filter { $0.api == .switchRole && abs($0.time - creation) <= 5 }
         guard let found = nearest(switches, to: creation) else { return nil }
         guard let from = found.switchFrom else {
             return Link(issuance: found, method: "L6 switch role", confidence: .heuristic, parent: .origin(.unknown()),
                         reason: "SwitchRole \(found.eventID) does not say which principal switched")
         }
+        // The parent is the source principal's console session active when it switched.
+        let active = (consoleSessions[from] ?? []).filter { ($0.creation ?? 0) <= found.time + 5 }
+        if let source = active.max(by: { ($0.creation ?? 0, $0.key) < ($1.creation ?? 0, $1.key) }) {
+            return Link(issuance: found, method: "L6 switch role", confidence: .heuristic, parent: .session(source.key),
+                        reason: "console switch role from \(from)")
+        }
         return Link(issuance: found, method: "L6 switch role", confidence: .heuristic,
                     parent: .origin(origin(forPrincipalARN: from, account: nil)),
-                    reason: "console switch role from \(from)")
+                    reason: "console switch role from \(from); its console session is not in the ingested logs")
     }
 
     /// L4: Identity Center: the portal's GetRoleCredentials for this account and permission set.

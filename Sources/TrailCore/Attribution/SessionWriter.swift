@@ -19,7 +19,7 @@ struct SessionWriter {
         if case .session(let key) = r.link.parent { parentKey = key }
         let roleName = r.roleARN.flatMap { ARN($0)?.resourceName }
         try insert.bind([
-            .text(s.key), .text(r.kind.rawValue), text(s.recipientAccount ?? s.account), text(s.principalID), text(s.arn),
+            .text(s.key), .text(r.kind.rawValue), text(s.account ?? s.recipientAccount), text(s.principalID), text(s.arn),
             text(r.roleARN), text(roleName), text(s.sessionName),
             text(s.creation.map(Timestamp.format)), .text(Timestamp.format(s.firstSeen)), .text(Timestamp.format(s.lastSeen)),
             .integer(s.firstSeen), .integer(s.lastSeen), .integer(Int64(s.events)), .integer(Int64(s.errors)),
