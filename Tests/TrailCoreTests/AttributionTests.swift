@@ -73,7 +73,8 @@ struct AttributionHarness {
                    source_identity, source_identity_status, chain, chain_depth, mfa, mfa_origin, mfa_chain,
                    link_method, confidence, reason FROM event_attribution ORDER BY event_id
             """)
-        let sessions = try rows("SELECT * FROM sessions ORDER BY session_key")
+        // Row ids depend on arrival order; everything else must not.
+        let sessions = try rows("SELECT * FROM sessions ORDER BY session_key").map { $0.filter { $0.key != "id" } }
         return (events + sessions).map { row in
             row.keys.sorted().map { "\($0)=\(row[$0]?.textValue ?? "NULL")" }.joined(separator: "|")
         }

@@ -38,12 +38,14 @@ public final class Attributor {
         return summary
     }
 
-    /// Undoes the previous run's re-pointing, so every run starts from the ingest-time keys.
+    /// Undoes the previous run's re-pointing, so every run starts from the ingest-time sessions.
     private func restoreLinks() throws {
         try db.execute("""
-            UPDATE events SET session_key = (SELECT original_key FROM event_links l WHERE l.event_id = events.event_id)
-            WHERE event_id IN (SELECT event_id FROM event_links);
+            UPDATE events SET session_id = (SELECT original_session_id FROM event_links l WHERE l.event_rowid = events.id)
+            WHERE id IN (SELECT event_rowid FROM event_links);
             DELETE FROM event_links;
+            DELETE FROM session_access_keys WHERE session_id IN (SELECT id FROM sessions WHERE derived = 1);
+            DELETE FROM sessions WHERE derived = 1;
             """)
     }
 
@@ -51,28 +53,32 @@ public final class Attributor {
     /// (`AWSAccount`). The caller's copy shares its sharedEventID: act under the caller's session.
     private func pairAccountCopies() throws {
         try db.execute("""
-            INSERT INTO event_links(event_id, original_key, session_key, method, evidence_event_id)
-            SELECT o.event_id, o.session_key, c.session_key, 'shared_event_id', c.event_id
+            INSERT INTO event_links(event_rowid, event_id, original_session_id, session_id, method, evidence_event_id)
+            SELECT o.id, o.event_id, o.session_id, c.session_id, 'shared_event_id', c.event_id
             FROM events o
-            JOIN events c ON c.event_id = (
-                SELECT c2.event_id FROM events c2
-                WHERE c2.shared_event_id = o.shared_event_id AND c2.event_id <> o.event_id
-                  AND c2.identity_type IS NOT NULL AND c2.identity_type <> 'AWSAccount' AND c2.session_key IS NOT NULL
+            JOIN events c ON c.id = (
+                SELECT c2.id FROM events c2
+                WHERE c2.shared_event_id = o.shared_event_id AND c2.id <> o.id
+                  AND c2.identity_type IS NOT NULL AND c2.identity_type <> 'AWSAccount' AND c2.session_id IS NOT NULL
                 ORDER BY c2.event_id LIMIT 1)
             WHERE o.identity_type = 'AWSAccount' AND o.shared_event_id IS NOT NULL;
-            UPDATE events SET session_key = (SELECT session_key FROM event_links l WHERE l.event_id = events.event_id)
-            WHERE event_id IN (SELECT event_id FROM event_links WHERE method = 'shared_event_id');
+            UPDATE events SET session_id = (SELECT session_id FROM event_links l WHERE l.event_rowid = events.id)
+            WHERE id IN (SELECT event_rowid FROM event_links);
             """)
     }
 
     /// Two sessions can share `principalId@creationDate` (CI runs with the same session name in
     /// the same second). When their access keys were each issued by a different call, split
-    /// the events by key into sessions of their own.
+    /// the events by key into sessions of their own (rows marked `derived`).
     private func splitSessionsByIssuedKey(_ sessions: [SessionAggregate], linker: SessionLinker) throws -> [SessionAggregate] {
         var result: [SessionAggregate] = []
         result.reserveCapacity(sessions.count)
-        let link = try db.prepare("INSERT INTO event_links(event_id, original_key, session_key, method, evidence_event_id) SELECT event_id, session_key, ?, 'split by access key', ? FROM events WHERE session_key = ? AND access_key_id = ?")
-        let move = try db.prepare("UPDATE events SET session_key = ? WHERE session_key = ? AND access_key_id = ?")
+        let create = try db.prepare("INSERT INTO sessions(session_key, derived) VALUES (?, 1) RETURNING id")
+        let link = try db.prepare("""
+            INSERT INTO event_links(event_rowid, event_id, original_session_id, session_id, method, evidence_event_id)
+            SELECT id, event_id, session_id, ?, 'split by access key', ? FROM events WHERE session_id = ? AND access_key_id = ?
+            """)
+        let move = try db.prepare("UPDATE events SET session_id = ? WHERE session_id = ? AND access_key_id = ?")
         for session in sessions {
             guard session.accessKeys.count > 1, SessionLinker.kind(of: session) == .role,
                   let arn = session.arn, let creation = session.creation else {
@@ -89,18 +95,25 @@ public final class Attributor {
             }
             for (accessKey, issuance) in issuerByKey.sorted(by: { $0.key < $1.key }) {
                 let newKey = session.key + "#" + accessKey
-                try link.bind([.text(newKey), .text(issuance.eventID), .text(session.key), .text(accessKey)])
+                try create.bind([.text(newKey)])
+                guard try create.step() else { continue }
+                let newID = create.int64(0)
+                _ = try? create.step()
+                create.reset()
+                try link.bind([.integer(newID), .text(issuance.eventID), .integer(session.id), .text(accessKey)])
                 try link.step()
                 link.reset()
-                try move.bind([.text(newKey), .text(session.key), .text(accessKey)])
+                try move.bind([.integer(newID), .integer(session.id), .text(accessKey)])
                 try move.step()
                 move.reset()
-                if let slice = try SessionAggregate.slice(db, key: newKey, accessKey: accessKey) { result.append(slice) }
+                if var slice = try SessionAggregate.fromEvents(db, id: newID, key: newKey) {
+                    slice.id = newID
+                    try db.execute("INSERT OR IGNORE INTO session_access_keys(session_id, access_key_id) VALUES (\(newID), '\(accessKey)')")
+                    result.append(slice)
+                }
             }
             // Events under keys no call explains stay in the shared session.
-            let rest = try db.prepare(SessionAggregate.selectSQL + " WHERE session_key = ? GROUP BY session_key")
-            try rest.bind([.text(session.key)])
-            if try rest.step(), let remaining = SessionAggregate.read(rest) { result.append(remaining) }
+            result.append(try SessionAggregate.fromEvents(db, id: session.id, key: session.key) ?? session)
         }
         return result.sorted { $0.key < $1.key }
     }

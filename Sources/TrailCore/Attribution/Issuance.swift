@@ -53,7 +53,7 @@ struct Issuance {
         }
         return """
         SELECT event_id, event_ts, event_name, recipient_account_id, aws_region, error_code,
-               identity_type, session_key, identity_arn, principal_id, identity_account_id, user_name, identity_provider,
+               identity_type, (SELECT session_key FROM sessions WHERE sessions.id = events.session_id), identity_arn, principal_id, identity_account_id, user_name, identity_provider,
                invoked_by, source_ip_address, shared_event_id, session_creation_ts,
                coalesce(\(j("response_elements", "$.assumedRoleUser.arn")), \(j("response_elements", "$.federatedUser.arn"))),
                \(j("request_parameters", "$.roleArn")),

@@ -1,6 +1,7 @@
 /// One credential session as the events show it: the identity fields every event of the
 /// session shares, and what varies (keys, time span, counts).
 struct SessionAggregate {
+    var id: Int64
     var key: String
     var events: Int
     var errors: Int
@@ -35,25 +36,39 @@ struct SessionAggregate {
         return ARN(arn)?.resourceName
     }
 
-    static let selectSQL = """
-        SELECT session_key, count(*), count(error_code), min(event_ts), max(event_ts),
+    /// Sessions as the writer keeps them (see `SessionTracker`).
+    static let storedSQL = """
+        SELECT s.session_key, s.events, s.errors, s.first_ts, s.last_ts,
+               s.identity_type, s.principal_id, s.session_arn, s.account_id, s.session_issuer_arn, NULL, s.creation_ts,
+               (SELECT group_concat(access_key_id) FROM session_access_keys k WHERE k.session_id = s.id),
+               (SELECT min(source_identity) FROM session_source_identities i WHERE i.session_id = s.id),
+               (SELECT count(*) FROM session_source_identities i WHERE i.session_id = s.id),
+               s.mfa_observed, s.ec2_role_delivery, s.in_scope_of_issued_to, s.web_id_federated_provider, s.on_behalf_of_user_id,
+               s.invoked_by, s.user_name, s.identity_provider, s.recipient_account_id, s.credential_id, s.assumed_root,
+               s.source_ip_address, s.id
+        FROM sessions s
+        """
+
+    /// A session computed from its events, for the few the attribution re-groups.
+    static let fromEventsSQL = """
+        SELECT NULL, count(*), count(error_code), min(event_ts), max(event_ts),
                max(identity_type), max(principal_id), max(identity_arn), max(identity_account_id),
-               max(session_issuer_arn), max(session_issuer_type), max(session_creation_ts),
-               group_concat(DISTINCT access_key_id), max(source_identity), count(DISTINCT source_identity),
+               max(session_issuer_arn), NULL, max(session_creation_ts),
+               group_concat(DISTINCT access_key_id), min(source_identity), count(DISTINCT source_identity),
                max(session_mfa_authenticated = 'true'), max(ec2_role_delivery), max(in_scope_of_issued_to),
                max(web_id_federated_provider), max(on_behalf_of_user_id), max(invoked_by), max(user_name),
                max(identity_provider), max(recipient_account_id), max(credential_id), max(assumed_root),
-               min(source_ip_address)
+               min(source_ip_address), NULL
         FROM events
         """
 
-    static func read(_ s: Statement) -> SessionAggregate? {
-        guard let key = s.text(0) else { return nil }
+    static func read(_ s: Statement, key: String? = nil, id: Int64? = nil) -> SessionAggregate? {
+        guard let key = key ?? s.text(0), s.int64(1) > 0 else { return nil }
         let keys = (s.text(12) ?? "").split(separator: ",").map(String.init).filter { SessionKey.isAccessKey($0) }.sorted()
         return SessionAggregate(
-            key: key, events: Int(s.int64(1)), errors: Int(s.int64(2)), firstSeen: s.int64(3), lastSeen: s.int64(4),
+            id: id ?? s.int64(27), key: key, events: Int(s.int64(1)), errors: Int(s.int64(2)), firstSeen: s.int64(3), lastSeen: s.int64(4),
             identityType: s.text(5), principalID: s.text(6), arn: s.text(7), account: s.text(8),
-            issuerARN: s.text(9), issuerType: s.text(10), creation: s.isNull(11) ? nil : s.int64(11),
+            issuerARN: s.text(9), issuerType: nil, creation: s.isNull(11) ? nil : s.int64(11),
             accessKeys: keys, sourceIdentity: s.text(13), sourceIdentityVariants: Int(s.int64(14)),
             mfaObserved: s.int64(15) == 1, ec2RoleDelivery: s.text(16), inScopeOfIssuedTo: s.text(17),
             webProvider: s.text(18), onBehalfOfUserID: s.text(19), invokedBy: s.text(20), userName: s.text(21),
@@ -61,9 +76,9 @@ struct SessionAggregate {
             sourceIP: s.text(26))
     }
 
-    /// Every session, in key order.
+    /// Every session with events, in key order.
     static func loadAll(_ db: Database) throws -> [SessionAggregate] {
-        let statement = try db.prepare(selectSQL + " WHERE session_key IS NOT NULL GROUP BY session_key ORDER BY session_key")
+        let statement = try db.prepare(storedSQL + " WHERE s.events > 0 ORDER BY s.session_key")
         var result: [SessionAggregate] = []
         while try statement.step() {
             if let aggregate = read(statement) { result.append(aggregate) }
@@ -71,11 +86,11 @@ struct SessionAggregate {
         return result
     }
 
-    /// The events of one session made with one access key, as a session of their own.
-    static func slice(_ db: Database, key: String, accessKey: String) throws -> SessionAggregate? {
-        let statement = try db.prepare(selectSQL + " WHERE session_key = ? AND access_key_id = ? GROUP BY session_key")
-        try statement.bind([.text(key), .text(accessKey)])
+    /// The events of session `id` matching `filter` (an SQL condition), as a session with `key`.
+    static func fromEvents(_ db: Database, id: Int64, key: String, filter: String = "1", _ bindings: [SQLValue] = []) throws -> SessionAggregate? {
+        let statement = try db.prepare(fromEventsSQL + " WHERE session_id = ? AND (\(filter))")
+        try statement.bind([.integer(id)] + bindings)
         guard try statement.step() else { return nil }
-        return read(statement)
+        return read(statement, key: key, id: id)
     }
 }

@@ -1,15 +1,17 @@
-/// Rewrites the `sessions` table from resolved sessions.
+/// Writes what the attribution pass concluded into each session's row.
 struct SessionWriter {
-    let insert: Statement
+    let update: Statement
 
     init(_ db: Database) throws {
-        try db.execute("DELETE FROM sessions")
-        insert = try db.prepare("""
-            INSERT INTO sessions(session_key, kind, account_id, principal_id, session_arn, role_arn, role_name, session_name,
-              creation_time, first_seen, last_seen, first_ts, last_ts, events, errors, access_keys, source_identity,
-              source_identity_status, mfa, mfa_origin, mfa_chain, issuing_event_id, parent_session_key, origin_type, origin_id,
-              origin_detail, origin_account, chain, chain_sessions, chain_depth, link_method, confidence, reason, candidates)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+        update = try db.prepare("""
+            UPDATE sessions SET kind = ?, role_arn = ?, role_name = ?, session_name = ?, creation_time = ?, first_seen = ?,
+              last_seen = ?, access_keys = ?, source_identity = ?, source_identity_status = ?, mfa = ?, mfa_origin = ?,
+              mfa_chain = ?, issuing_event_id = ?, parent_session_key = ?, origin_type = ?, origin_id = ?, origin_detail = ?,
+              origin_account = ?, chain = ?, chain_sessions = ?, chain_depth = ?, link_method = ?, confidence = ?, reason = ?,
+              candidates = ?, events = CASE WHEN derived = 1 THEN ? ELSE events END, errors = CASE WHEN derived = 1 THEN ? ELSE errors END,
+              first_ts = CASE WHEN derived = 1 THEN ? ELSE first_ts END, last_ts = CASE WHEN derived = 1 THEN ? ELSE last_ts END,
+              session_arn = coalesce(session_arn, ?), account_id = coalesce(account_id, ?), identity_type = coalesce(identity_type, ?)
+            WHERE id = ?
             """)
     }
 
@@ -18,11 +20,9 @@ struct SessionWriter {
         var parentKey: String? = nil
         if case .session(let key) = r.link.parent { parentKey = key }
         let roleName = r.roleARN.flatMap { ARN($0)?.resourceName }
-        try insert.bind([
-            .text(s.key), .text(r.kind.rawValue), text(s.account ?? s.recipientAccount), text(s.principalID), text(s.arn),
-            text(r.roleARN), text(roleName), text(s.sessionName),
+        try update.bind([
+            .text(r.kind.rawValue), text(r.roleARN), text(roleName), text(s.sessionName),
             text(s.creation.map(Timestamp.format)), .text(Timestamp.format(s.firstSeen)), .text(Timestamp.format(s.lastSeen)),
-            .integer(s.firstSeen), .integer(s.lastSeen), .integer(Int64(s.events)), .integer(Int64(s.errors)),
             .text(JSONText.array(s.accessKeys)), text(r.sourceIdentity), .text(r.sourceIdentityStatus),
             .integer(r.mfa ? 1 : 0), .integer(r.mfaOrigin ? 1 : 0), .integer(r.mfaChain ? 1 : 0),
             text(r.link.issuance?.eventID), text(parentKey),
@@ -30,8 +30,11 @@ struct SessionWriter {
             .text(JSONText.array(r.chainRoles)), .text(JSONText.array(r.chainKeys)), .integer(Int64(r.depth)),
             text(r.link.method), .text(r.confidence.rawValue), text(r.reason),
             r.link.candidates.isEmpty ? .null : .text(JSONText.array(r.link.candidates)),
+            .integer(Int64(s.events)), .integer(Int64(s.errors)), .integer(s.firstSeen), .integer(s.lastSeen),
+            text(s.arn), text(s.account), text(s.identityType),
+            .integer(s.id),
         ])
-        try insert.step()
-        insert.reset()
+        try update.step()
+        update.reset()
     }
 }

@@ -89,7 +89,7 @@ struct RecordNormalizer {
         let creation = row[EventColumn.sessionCreationDate.rawValue]
         let creationTime = (creation.kind == .text || creation.kind == .scratchText) ? Self.parseTime(creation, scanner, file.scratch) : nil
 
-        row[EventColumn.sessionKey.rawValue] = SessionKey.build(row: row, eventTime: eventTime, creationTime: creationTime,
+        row[EventColumn.sessionID.rawValue] = SessionKey.build(row: row, eventTime: eventTime, creationTime: creationTime,
                                                                 base: scanner.base, scratch: &file.scratch)
         let recordNumber = Int32(file.recordCount)
         file.fields.append(contentsOf: row)

@@ -22,6 +22,9 @@ public struct IngestSummary: Codable, Sendable, Equatable {
     public var bytesRead = 0
     public var bytesInflated = 0
     public var elapsedSeconds = 0.0
+    /// Reading, parsing and storing; then building indexes (after a first load).
+    public var loadSeconds = 0.0
+    public var indexSeconds = 0.0
     public var eventsPerSecond = 0.0
     public var stoppedEarly = false
     public var attribution: AttributionSummary?
@@ -45,7 +48,7 @@ public struct IngestSummary: Codable, Sendable, Equatable {
         if recordsRejected > 0 { events += ", \(recordsRejected) records rejected" }
         lines.append(events)
         let mb = Double(bytesRead) / 1_048_576, inflated = Double(bytesInflated) / 1_048_576
-        lines.append("time: \(format(elapsedSeconds)) s, \(Int(eventsPerSecond)) events/s, \(format(mb)) MB read, \(format(inflated)) MB of JSON")
+        lines.append("time: \(format(elapsedSeconds)) s (load \(format(loadSeconds)), indexes \(format(indexSeconds))), \(Int(eventsPerSecond)) events/s, \(format(mb)) MB read, \(format(inflated)) MB of JSON")
         if let attribution { lines.append(attribution.text) }
         if filesPreviouslyFailed > 0 {
             lines.append("note: \(filesPreviouslyFailed) file(s) failed on an earlier run and are unchanged; rerun with --retry-failed to read them again")

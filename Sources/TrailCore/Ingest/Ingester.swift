@@ -56,9 +56,12 @@ public final class Ingester {
 
         // On a first load, build secondary indexes once at the end instead of on every insert.
         let firstLoad = (try db.scalarInt("SELECT EXISTS(SELECT 1 FROM events)") ?? 0) == 0 && inputs.count > 1
+        var bulkLoad = false
         if firstLoad {
             for index in Schema.eventIndexes { try db.execute("DROP INDEX IF EXISTS \(index.name)") }
+            bulkLoad = try TrailDatabase.enterBulkLoad(db)
         }
+        defer { if bulkLoad { try? TrailDatabase.leaveBulkLoad(db) } }
 
         let queue = BoundedQueue<WorkResult>(capacity: options.jobs * 2 + 2, producers: options.jobs)
         let counter = WorkCounter(count: inputs.count)
@@ -86,7 +89,10 @@ public final class Ingester {
         var failure: Error?
 
         func commit() throws {
-            if inTransaction { try db.execute("COMMIT") }
+            if inTransaction {
+                try writer.sessions.flush()
+                try db.execute("COMMIT")
+            }
             inTransaction = false
             pending = 0
             lastCommit = Date()
@@ -162,15 +168,20 @@ public final class Ingester {
         }
         workers.wait()
         if let failure {
-            if inTransaction { try? db.execute("ROLLBACK") }
+            if inTransaction {
+                try? db.execute("ROLLBACK")
+                writer.sessions.discard()
+            }
             reporter?.finishProgress()
             throw failure
         }
         try commit()
         reporter?.finishProgress()
 
+        summary.loadSeconds = Date().timeIntervalSince(start)
         // Built once here on a first load; a no-op otherwise (and a repair after a crash).
         for index in Schema.eventIndexes { try db.execute(index.sql) }
+        summary.indexSeconds = Date().timeIntervalSince(start) - summary.loadSeconds
 
         if options.attribute {
             summary.attribution = try Attributor(db).run()

@@ -14,8 +14,9 @@ public enum EventColumn: Int, CaseIterable, Sendable {
     case sessionIssuerType, sessionIssuerPrincipalID, sessionIssuerARN, sessionIssuerAccountID, sessionIssuerUserName
     case sessionCreationDate, sessionMFAAuthenticated, sourceIdentity, ec2RoleDelivery, assumedRoot, signInSessionARN
     case webIDFederatedProvider, onBehalfOfUserID, inScopeOfIssuedTo
-    /// Derived at ingest (see `SessionKey`); the attribution pass may re-point a few events.
-    case sessionKey
+    /// The credential session: the normaliser derives its key (see `SessionKey`), the writer
+    /// stores the id of that key's row in `sessions`; the attribution pass may re-point a few events.
+    case sessionID
     // Kept verbatim as JSON text.
     case userIdentity, webIDFederationData, onBehalfOf, inScopeOf, invokedByDelegate
     case requestParameters, responseElements, additionalEventData, serviceEventDetails, tlsDetails
@@ -72,7 +73,7 @@ public enum EventColumn: Int, CaseIterable, Sendable {
         case .webIDFederatedProvider: return "web_id_federated_provider"
         case .onBehalfOfUserID: return "on_behalf_of_user_id"
         case .inScopeOfIssuedTo: return "in_scope_of_issued_to"
-        case .sessionKey: return "session_key"
+        case .sessionID: return "session_id"
         case .userIdentity: return "user_identity"
         case .webIDFederationData: return "web_id_federation_data"
         case .onBehalfOf: return "on_behalf_of"

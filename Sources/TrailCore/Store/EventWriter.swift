@@ -38,9 +38,11 @@ public final class EventWriter {
     private let deleteRejects: Statement
     private let insertReject: Statement
     private let upsertDigest: Statement
+    let sessions: SessionTracker
 
     public init(_ db: Database) throws {
         self.db = db
+        sessions = try SessionTracker(db)
         let names = EventColumn.allCases.map(\.name) + ["event_ts", "session_creation_ts", "file_id", "record_index"]
         let placeholders = Array(repeating: "?", count: names.count).joined(separator: ",")
         insertEvent = try db.prepare("INSERT OR IGNORE INTO events(\(names.joined(separator: ","))) VALUES (\(placeholders))")
@@ -93,8 +95,24 @@ public final class EventWriter {
                     case .scratchText: statement.bindTextNoCopy(index, scratchBase + Int(value.offset), Int(value.length))
                     }
                 }
-                let columns = EventColumn.allCases
-                let base = Int32(columns.count)
+                func string(_ value: FieldValue) -> String? {
+                    switch value.kind {
+                    case .text: return String(decoding: UnsafeBufferPointer(start: bufferBase + Int(value.offset), count: Int(value.length)), as: UTF8.self)
+                    case .scratchText: return String(decoding: UnsafeBufferPointer(start: scratchBase + Int(value.offset), count: Int(value.length)), as: UTF8.self)
+                    case .trueValue: return "true"
+                    case .falseValue: return "false"
+                    case .absent, .null: return nil
+                    }
+                }
+                func bytes(_ value: FieldValue) -> UnsafeBufferPointer<UInt8>? {
+                    switch value.kind {
+                    case .text: return UnsafeBufferPointer(start: bufferBase + Int(value.offset), count: Int(value.length))
+                    case .scratchText: return UnsafeBufferPointer(start: scratchBase + Int(value.offset), count: Int(value.length))
+                    default: return nil
+                    }
+                }
+                let columns = EventColumn.allCases.filter { $0 != .sessionID }
+                let base = Int32(EventColumn.count)
                 var resourceCursor = 0
                 for record in 0..<file.recordCount {
                     let statement = file.isInsight[record] ? insertInsight : insertEvent
@@ -102,6 +120,10 @@ public final class EventWriter {
                     for column in columns {
                         bind(statement, Int32(column.rawValue + 1), file.fields[row + column.rawValue], boolean: column.isBoolean)
                     }
+                    let keyField = file.fields[row + EventColumn.sessionID.rawValue]
+                    let sessionKey = file.isInsight[record] ? nil : string(keyField)
+                    let sessionID = sessionKey.map { sessions.id(for: $0) }
+                    if let sessionID { statement.bindInt(Int32(EventColumn.sessionID.rawValue + 1), sessionID) } else { statement.bindNull(Int32(EventColumn.sessionID.rawValue + 1)) }
                     statement.bindInt(base + 1, file.eventTimes[record])
                     let creation = file.creationTimes[record]
                     if creation == Int64.min { statement.bindNull(base + 2) } else { statement.bindInt(base + 2, creation) }
@@ -110,6 +132,27 @@ public final class EventWriter {
                     try statement.step()
                     let inserted = db.changes > 0
                     statement.reset()
+                    if inserted, let sessionID {
+                        let f = { (c: EventColumn) in file.fields[row + c.rawValue] }
+                        let key = bytes(f(.accessKeyID)).flatMap { b in b.baseAddress.map { SessionKey.isAccessKey($0, b.count) } == true ? b : nil }
+                        let mfaField = bytes(f(.sessionMFAAuthenticated))
+                        sessions.record(sessionID, eventTS: file.eventTimes[record], eventID: { string(f(.eventID)) ?? "" },
+                                        isError: f(.errorCode).isPresent,
+                                        mfa: mfaField.map { $0.elementsEqual("true".utf8) } ?? false,
+                                        accessKey: key, sourceIdentity: { string(f(.sourceIdentity)) },
+                                        identity: {
+                                            SessionTracker.Identity(
+                                                identityType: string(f(.identityType)), principalID: string(f(.principalID)),
+                                                arn: string(f(.identityARN)), account: string(f(.identityAccountID)),
+                                                recipientAccount: string(f(.recipientAccountID)), issuerARN: string(f(.sessionIssuerARN)),
+                                                creation: file.creationTimes[record] == Int64.min ? nil : file.creationTimes[record],
+                                                ec2RoleDelivery: string(f(.ec2RoleDelivery)), inScopeOfIssuedTo: string(f(.inScopeOfIssuedTo)),
+                                                webProvider: string(f(.webIDFederatedProvider)), onBehalfOfUserID: string(f(.onBehalfOfUserID)),
+                                                invokedBy: string(f(.invokedBy)), userName: string(f(.userName)),
+                                                identityProvider: string(f(.identityProvider)), credentialID: string(f(.credentialID)),
+                                                assumedRoot: string(f(.assumedRoot)), sourceIP: string(f(.sourceIPAddress)))
+                                        })
+                    }
                     while resourceCursor < file.resources.count && file.resources[resourceCursor].record < Int32(record) { resourceCursor += 1 }
                     var position: Int64 = 0
                     while resourceCursor < file.resources.count && file.resources[resourceCursor].record == Int32(record) {

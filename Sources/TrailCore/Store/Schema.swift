@@ -15,6 +15,7 @@ public enum Schema {
             switch column {
             case .eventID: columns.append("event_id TEXT NOT NULL UNIQUE")
             case .eventTime: columns.append("event_time TEXT NOT NULL")
+            case .sessionID: columns.append("session_id INTEGER")
             case _ where column.isBoolean: columns.append("\(column.name) INTEGER")
             default: columns.append("\(column.name) TEXT")
             }
@@ -26,18 +27,16 @@ public enum Schema {
         return "CREATE TABLE \(table) (\n  " + columns.joined(separator: ",\n  ") + "\n);"
     }
 
-    /// Secondary indexes on events. Dropped before a first bulk load and built after it.
+    /// Secondary indexes. Dropped before a first bulk load and built once after it. Each one
+    /// costs a pass over the table on a first load and a B-tree insert per event after, so only
+    /// what the attribution, the investigation commands and the reports look up is indexed.
     public static let eventIndexes: [(name: String, sql: String)] = [
         ("events_time", "CREATE INDEX IF NOT EXISTS events_time ON events(event_ts)"),
-        ("events_name", "CREATE INDEX IF NOT EXISTS events_name ON events(event_name, event_source)"),
-        ("events_principal", "CREATE INDEX IF NOT EXISTS events_principal ON events(principal_id, session_creation_ts)"),
-        ("events_key", "CREATE INDEX IF NOT EXISTS events_key ON events(access_key_id)"),
-        ("events_arn", "CREATE INDEX IF NOT EXISTS events_arn ON events(identity_arn)"),
-        ("events_shared", "CREATE INDEX IF NOT EXISTS events_shared ON events(shared_event_id) WHERE shared_event_id IS NOT NULL"),
-        ("events_account", "CREATE INDEX IF NOT EXISTS events_account ON events(recipient_account_id, event_ts)"),
+        ("events_session", "CREATE INDEX IF NOT EXISTS events_session ON events(session_id, event_ts)"),
+        ("events_name", "CREATE INDEX IF NOT EXISTS events_name ON events(event_name, event_ts)"),
         ("events_ip", "CREATE INDEX IF NOT EXISTS events_ip ON events(source_ip_address)"),
-        ("events_error", "CREATE INDEX IF NOT EXISTS events_error ON events(error_code) WHERE error_code IS NOT NULL"),
-        ("events_session", "CREATE INDEX IF NOT EXISTS events_session ON events(session_key, event_ts)"),
+        ("events_error", "CREATE INDEX IF NOT EXISTS events_error ON events(error_code, event_ts) WHERE error_code IS NOT NULL"),
+        ("events_shared", "CREATE INDEX IF NOT EXISTS events_shared ON events(shared_event_id) WHERE shared_event_id IS NOT NULL"),
         ("events_copies", "CREATE INDEX IF NOT EXISTS events_copies ON events(shared_event_id) WHERE identity_type = 'AWSAccount'"),
         ("resources_event", "CREATE INDEX IF NOT EXISTS resources_event ON resources(event_id)"),
         ("resources_arn", "CREATE INDEX IF NOT EXISTS resources_arn ON resources(arn)"),
@@ -91,54 +90,88 @@ public enum Schema {
           log_file_count INTEGER,
           raw TEXT
         );
-        """),
-        Migration(version: 2, summary: "attribution: sessions, event links, the event_attribution view", sql: """
+        -- One row per credential session: its key, what its events show (kept up to date by the
+        -- writer as events arrive), and what the attribution pass concluded.
         CREATE TABLE sessions (
-          session_key TEXT PRIMARY KEY,
-          kind TEXT NOT NULL,
-          account_id TEXT,
+          id INTEGER PRIMARY KEY,
+          session_key TEXT NOT NULL UNIQUE,
+          derived INTEGER NOT NULL DEFAULT 0,       -- 1: split off by the attribution pass
+          events INTEGER NOT NULL DEFAULT 0,
+          errors INTEGER NOT NULL DEFAULT 0,
+          first_ts INTEGER,
+          last_ts INTEGER,
+          first_event_id TEXT,
+          identity_type TEXT,
           principal_id TEXT,
           session_arn TEXT,
+          account_id TEXT,
+          recipient_account_id TEXT,
+          session_issuer_arn TEXT,
+          creation_ts INTEGER,
+          mfa_observed INTEGER NOT NULL DEFAULT 0,
+          ec2_role_delivery TEXT,
+          in_scope_of_issued_to TEXT,
+          web_id_federated_provider TEXT,
+          on_behalf_of_user_id TEXT,
+          invoked_by TEXT,
+          user_name TEXT,
+          identity_provider TEXT,
+          credential_id TEXT,
+          assumed_root TEXT,
+          source_ip_address TEXT,
+          -- Attribution output.
+          kind TEXT NOT NULL DEFAULT 'unknown',
           role_arn TEXT,
           role_name TEXT,
           session_name TEXT,
           creation_time TEXT,
           first_seen TEXT,
           last_seen TEXT,
-          first_ts INTEGER,
-          last_ts INTEGER,
-          events INTEGER NOT NULL,
-          errors INTEGER NOT NULL,
-          access_keys TEXT,
+          access_keys TEXT NOT NULL DEFAULT '[]',
           source_identity TEXT,
-          source_identity_status TEXT NOT NULL,
-          mfa INTEGER,
-          mfa_origin INTEGER,
-          mfa_chain INTEGER,
+          source_identity_status TEXT NOT NULL DEFAULT 'absent',
+          mfa INTEGER NOT NULL DEFAULT 0,
+          mfa_origin INTEGER NOT NULL DEFAULT 0,
+          mfa_chain INTEGER NOT NULL DEFAULT 0,
           issuing_event_id TEXT,
           parent_session_key TEXT,
-          origin_type TEXT NOT NULL,
+          origin_type TEXT NOT NULL DEFAULT 'unknown',
           origin_id TEXT,
           origin_detail TEXT,
           origin_account TEXT,
-          chain TEXT NOT NULL,
-          chain_sessions TEXT NOT NULL,
-          chain_depth INTEGER NOT NULL,
+          chain TEXT NOT NULL DEFAULT '[]',
+          chain_sessions TEXT NOT NULL DEFAULT '[]',
+          chain_depth INTEGER NOT NULL DEFAULT 0,
           link_method TEXT,
-          confidence TEXT NOT NULL,
+          confidence TEXT NOT NULL DEFAULT 'none',
           reason TEXT,
           candidates TEXT
         );
         CREATE INDEX sessions_role ON sessions(role_arn);
         CREATE INDEX sessions_role_name ON sessions(role_name);
         CREATE INDEX sessions_origin ON sessions(origin_type, origin_id);
+        CREATE INDEX sessions_origin_detail ON sessions(origin_detail);
         CREATE INDEX sessions_parent ON sessions(parent_session_key);
         CREATE INDEX sessions_issuer ON sessions(issuing_event_id);
-        -- Events whose session the attribution re-pointed (resource-owner copies, sessions split by key).
+        CREATE INDEX sessions_arn ON sessions(session_arn);
+        -- Access keys and source identities seen per session (console and Identity Center rotate keys).
+        CREATE TABLE session_access_keys (
+          session_id INTEGER NOT NULL,
+          access_key_id TEXT NOT NULL,
+          PRIMARY KEY (session_id, access_key_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX session_access_keys_key ON session_access_keys(access_key_id);
+        CREATE TABLE session_source_identities (
+          session_id INTEGER NOT NULL,
+          source_identity TEXT NOT NULL,
+          PRIMARY KEY (session_id, source_identity)
+        ) WITHOUT ROWID;
+        -- Events the attribution re-pointed to another session (resource-owner copies, sessions split by key).
         CREATE TABLE event_links (
-          event_id TEXT PRIMARY KEY,
-          original_key TEXT,
-          session_key TEXT,
+          event_rowid INTEGER PRIMARY KEY,
+          event_id TEXT NOT NULL,
+          original_session_id INTEGER,
+          session_id INTEGER,
           method TEXT NOT NULL,
           evidence_event_id TEXT
         );
@@ -146,7 +179,7 @@ public enum Schema {
         SELECT e.event_id, e.event_time, e.event_ts, e.event_source, e.event_name,
                coalesce(e.recipient_account_id, e.identity_account_id) AS account_id,
                e.aws_region AS region,
-               e.session_key, s.role_arn, s.role_name, s.session_name,
+               s.session_key, s.role_arn, s.role_name, s.session_name,
                coalesce(s.origin_type, 'unknown') AS origin_type, s.origin_id, s.origin_detail, s.origin_account,
                coalesce(e.source_identity, s.source_identity) AS source_identity,
                CASE WHEN e.source_identity IS NULL THEN coalesce(s.source_identity_status, 'absent')
@@ -156,11 +189,11 @@ public enum Schema {
                coalesce(s.chain, '[]') AS chain, coalesce(s.chain_depth, 0) AS chain_depth,
                s.mfa, s.mfa_origin, s.mfa_chain,
                s.link_method, coalesce(s.confidence, 'none') AS confidence,
-               CASE WHEN e.session_key IS NULL THEN 'the record has no identity to attribute' ELSE s.reason END AS reason,
+               CASE WHEN e.session_id IS NULL THEN 'the record has no identity to attribute' ELSE s.reason END AS reason,
                e.identity_type, e.identity_arn AS actor_arn, e.access_key_id, e.invoked_by AS via_service,
                e.source_ip_address, e.user_agent, e.error_code, e.error_message, e.read_only, e.event_type,
-               e.event_category, e.request_parameters, e.response_elements, e.id AS event_rowid
-        FROM events e LEFT JOIN sessions s ON s.session_key = e.session_key;
+               e.event_category, e.request_parameters, e.response_elements, e.session_id, e.id AS event_rowid
+        FROM events e LEFT JOIN sessions s ON s.id = e.session_id;
         """),
     ]
 

@@ -20,9 +20,27 @@ public enum TrailDatabase {
         // WAL lets readers query while an ingest writes; NORMAL sync is crash-safe in WAL
         // (a killed process loses nothing committed; only power loss can drop the last commits).
         _ = try db.scalarText("PRAGMA journal_mode = WAL")
-        try db.execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536")
+        // Sorts for index builds spill to temporary files rather than growing the heap.
+        try db.execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF; PRAGMA temp_store = FILE; PRAGMA cache_size = -65536")
         try Schema.migrate(db)
         return db
+    }
+
+    /// Settings for loading an empty database: a rollback journal instead of WAL (new pages are
+    /// then written once, not to the WAL and again at checkpoint) and no fsync. A killed process
+    /// still leaves a consistent database: the journal rolls back the unfinished transaction on
+    /// the next open; only an operating-system crash during the first load could damage it.
+    /// Best effort: if another connection holds the database, the load simply stays in WAL.
+    public static func enterBulkLoad(_ db: Database) throws -> Bool {
+        let mode = try db.scalarText("PRAGMA journal_mode = TRUNCATE")
+        guard mode?.lowercased() == "truncate" else { return false }
+        try db.execute("PRAGMA synchronous = OFF")
+        return true
+    }
+
+    public static func leaveBulkLoad(_ db: Database) throws {
+        try db.execute("PRAGMA synchronous = NORMAL")
+        _ = try db.scalarText("PRAGMA journal_mode = WAL")
     }
 
     /// Opens an existing database for reading only.

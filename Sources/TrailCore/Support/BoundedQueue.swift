@@ -4,7 +4,7 @@ import Foundation
 /// ingest's memory bounded however many files are waiting.
 final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
-    private var items: [Element] = []
+    private var items: [Element?] = []
     private var head = 0
     private let capacity: Int
     private var openProducers: Int
@@ -34,8 +34,10 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
         while head == items.count && openProducers > 0 && !cancelled { condition.wait() }
         if head == items.count || cancelled { return nil }
         let item = items[head]
+        // Release the slot now: a popped file's buffers must not outlive its write.
+        items[head] = nil
         head += 1
-        if head > 1024 && head * 2 > items.count {
+        if head >= 64 && head * 2 >= items.count {
             items.removeFirst(head)
             head = 0
         }

@@ -22,17 +22,37 @@ enum FileIO {
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw Failure(description: "cannot stat: \(String(cString: strerror(errno)))") }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(Int(st.st_size) + 1)
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw Failure(description: "read error: \(String(cString: strerror(errno)))")
+        // Read straight into an array of the file's size: no zero-filled staging buffer.
+        let expected = max(Int(st.st_size), 0) + 1
+        var failure: Int32 = 0
+        var bytes = [UInt8](unsafeUninitializedCapacity: expected) { buffer, count in
+            guard let base = buffer.baseAddress else { return }
+            var filled = 0
+            while filled < buffer.count {
+                let n = read(fd, base + filled, buffer.count - filled)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    break
+                }
+                if n == 0 { break }
+                filled += n
             }
-            if n == 0 { break }
-            bytes.append(contentsOf: chunk[0..<n])
+            count = filled
+        }
+        if failure != 0 { throw Failure(description: "read error: \(String(cString: strerror(failure)))") }
+        if bytes.count == expected {
+            // The file grew while being read: take the rest too.
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw Failure(description: "read error: \(String(cString: strerror(errno)))")
+                }
+                if n == 0 { break }
+                bytes.append(contentsOf: chunk[0..<n])
+            }
         }
         return bytes
     }
