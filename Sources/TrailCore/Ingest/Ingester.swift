@@ -101,7 +101,9 @@ public final class Ingester {
         while let result = queue.pop() {
             do {
                 if !inTransaction {
-                    try db.execute("BEGIN IMMEDIATE")
+                    try db.beginImmediate { [weak reporter] in
+                        reporter?.problem("\(self.databasePath): another process is writing; waiting for it")
+                    }
                     inTransaction = true
                 }
                 var stop = false

@@ -56,7 +56,7 @@ public final class Database {
     /// IMMEDIATE takes the write lock up front, so two writers queue on the busy timeout
     /// instead of deadlocking on a lock upgrade.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN IMMEDIATE")
+        try beginImmediate()
         do {
             let value = try body()
             try execute("COMMIT")
@@ -64,6 +64,25 @@ public final class Database {
         } catch {
             try? execute("ROLLBACK")
             throw error
+        }
+    }
+
+    /// `BEGIN IMMEDIATE`, retried while another process holds the write lock: each attempt
+    /// already waits the busy timeout; between attempts this backs off, up to `patience` seconds,
+    /// so concurrent ingests take turns instead of failing with "database is locked".
+    public func beginImmediate(patience: Double = 1800, onWait: (() -> Void)? = nil) throws {
+        let start = Date()
+        var pause: UInt32 = 10_000
+        var warned = false
+        while true {
+            do {
+                try execute("BEGIN IMMEDIATE")
+                return
+            } catch let error as DatabaseError where error.isBusy && Date().timeIntervalSince(start) < patience {
+                if !warned { onWait?(); warned = true }
+                usleep(pause)
+                pause = min(pause * 2, 500_000)
+            }
         }
     }
 

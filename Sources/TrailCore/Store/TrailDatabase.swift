@@ -19,7 +19,9 @@ public enum TrailDatabase {
         let db = try Database(path: path, mode: .readWrite)
         // WAL lets readers query while an ingest writes; NORMAL sync is crash-safe in WAL
         // (a killed process loses nothing committed; only power loss can drop the last commits).
-        _ = try db.scalarText("PRAGMA journal_mode = WAL")
+        // Another process may hold the database in its first-load (rollback journal) mode;
+        // then this connection works in that mode until the next open.
+        do { _ = try db.scalarText("PRAGMA journal_mode = WAL") } catch let error as DatabaseError where error.isBusy {}
         // Sorts for index builds spill to temporary files rather than growing the heap.
         try db.execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF; PRAGMA temp_store = FILE; PRAGMA cache_size = -65536")
         try Schema.migrate(db)
@@ -32,7 +34,8 @@ public enum TrailDatabase {
     /// the next open; only an operating-system crash during the first load could damage it.
     /// Best effort: if another connection holds the database, the load simply stays in WAL.
     public static func enterBulkLoad(_ db: Database) throws -> Bool {
-        let mode = try db.scalarText("PRAGMA journal_mode = TRUNCATE")
+        let mode: String?
+        do { mode = try db.scalarText("PRAGMA journal_mode = TRUNCATE") } catch let error as DatabaseError where error.isBusy { return false }
         guard mode?.lowercased() == "truncate" else { return false }
         try db.execute("PRAGMA synchronous = OFF")
         return true
@@ -40,7 +43,7 @@ public enum TrailDatabase {
 
     public static func leaveBulkLoad(_ db: Database) throws {
         try db.execute("PRAGMA synchronous = NORMAL")
-        _ = try db.scalarText("PRAGMA journal_mode = WAL")
+        do { _ = try db.scalarText("PRAGMA journal_mode = WAL") } catch let error as DatabaseError where error.isBusy {}
     }
 
     /// Opens an existing database for reading only.
