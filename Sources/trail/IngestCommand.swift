@@ -65,7 +65,7 @@ struct IngestCommand: ParsableCommand {
         let summary: IngestSummary
         do {
             let inputs = try InputDiscovery.discover(paths)
-            if inputs.isEmpty { printError("no log files found under \(paths.joined(separator: " "))") }
+            if inputs.isEmpty { printError("warning: no log files (.json, .json.gz, .jsonl, .ndjson) found under \(paths.joined(separator: " "))") }
             summary = try Ingester(databasePath: database.path, options: options, reporter: reporter).run(inputs)
         } catch {
             throw fail(error)

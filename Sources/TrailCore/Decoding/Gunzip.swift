@@ -23,7 +23,8 @@ public enum Gunzip {
         if input.count >= 18 {
             let n = input.count
             let isize = Int(input[n - 4]) | Int(input[n - 3]) << 8 | Int(input[n - 2]) << 16 | Int(input[n - 1]) << 24
-            output.reserveCapacity(min(isize, limit) + 1)
+            // A corrupt trailer can claim anything: never reserve more than JSON's plausible ratio.
+            output.reserveCapacity(min(isize, limit, input.count * 40) + 1)
         }
         var stream = z_stream()
         var chunk = [UInt8](repeating: 0, count: 1 << 18)

@@ -357,10 +357,26 @@ struct JSONScanner {
     @inline(__always)
     func keyEquals(_ token: StringToken, _ lowercase: StaticString) -> Bool {
         let n = lowercase.utf8CodeUnitCount
-        guard token.count == n, !token.hasEscapes else { return false }
+        if token.hasEscapes { return escapedKeyEquals(token, lowercase) }
+        guard token.count == n else { return false }
         let lit = lowercase.utf8Start
         for i in 0..<n {
             let b = base[token.start + i]
+            let lower = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
+            if lower != lit[i] { return false }
+        }
+        return true
+    }
+}
+
+extension JSONScanner {
+    /// The rare key written with escapes (`"event\u004Eame"`): decode it, then compare.
+    func escapedKeyEquals(_ token: StringToken, _ lowercase: StaticString) -> Bool {
+        var decoded: [UInt8] = []
+        decode(token, into: &decoded)
+        guard decoded.count == lowercase.utf8CodeUnitCount else { return false }
+        let lit = lowercase.utf8Start
+        for (i, b) in decoded.enumerated() {
             let lower = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
             if lower != lit[i] { return false }
         }

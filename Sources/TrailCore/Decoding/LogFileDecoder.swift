@@ -24,6 +24,10 @@ public enum LogFileDecoder {
                 return file
             }
         } else {
+            guard raw.count <= Gunzip.maximumOutput else {
+                file.fileError = "file is larger than the \(Gunzip.maximumOutput >> 20) MiB limit per file"
+                return file
+            }
             file.buffer = raw
         }
         guard !file.buffer.isEmpty else {
@@ -40,35 +44,38 @@ public enum LogFileDecoder {
 
     // MARK: events
 
-    static func decodeRecords(_ file: inout ParsedFile) {
-        var embedded: [UInt8]? = nil
+    static func decodeRecords(_ file: inout ParsedFile, firstIndex: Int = 0) {
+        var embedded: [UInt8] = []
+        var index = firstIndex
         file.buffer.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
             var scanner = JSONScanner(base: base, count: buffer.count)
             if buffer.count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF { scanner.pos = 3 }
             guard let first = scanner.peekNonWhitespace(), first == 0x7B || first == 0x5B else {
                 let shown = scanner.pos < buffer.count ? scanner.describe(base[scanner.pos]) : "nothing"
-                file.fileError = Gunzip.isGzip(file.buffer) ? "corrupt input" : "not gzip and not JSON (starts with \(shown))"
+                file.fileError = "not gzip and not JSON (starts with \(shown))"
                 return
             }
             var normalizer = RecordNormalizer()
-            var index = 0
+            var values = 0
             while let c = scanner.peekNonWhitespace() {
                 let valueStart = scanner.pos
+                var inContainer = false
                 do {
                     if c == 0x5B {
+                        inContainer = true
                         try scanner.forEachElement { s, _ in
                             try normalizer.normalize(&s, index: index, into: &file)
                             index += 1
                         }
                     } else if c == 0x7B {
-                        let shape = try classify(scanner)
-                        switch shape {
+                        switch try classify(scanner) {
                         case .records:
+                            inContainer = true
                             try readRecordsContainer(&scanner, &normalizer, &index, &file)
                         case .lookupEvents:
-                            embedded = try readLookupEvents(&scanner)
-                            return
+                            inContainer = true
+                            try readLookupEvents(&scanner, into: &embedded)
                         case .envelope(let detail):
                             _ = try scanner.skipValue()
                             var inner = JSONScanner(base: base, count: buffer.count, pos: detail)
@@ -78,30 +85,34 @@ public enum LogFileDecoder {
                             try normalizer.normalize(&scanner, index: index, into: &file)
                             index += 1
                         case .digest:
-                            _ = try scanner.skipValue()
                             file.fileError = "this is a CloudTrail digest document, not a log file of events (digests belong under CloudTrail-Digest/)"
                             return
                         case .other(let reason):
                             _ = try scanner.skipValue()
                             file.rejects.append(RejectedRecord(index: index, offset: valueStart, reason: reason,
-                                                               raw: FieldValue(offset: Int32(valueStart), length: Int32(scanner.pos - valueStart), kind: .text)))
+                                                               raw: FieldValue(offset: Int32(valueStart), length: Int32(scanner.pos - valueStart), kind: .json)))
                             index += 1
                         }
                     } else {
-                        throw scanner.fail("expected a JSON object or array, found \(scanner.describe(c))")
-                    }
-                } catch let error as JSONSyntaxError {
-                    // A top-level line can be skipped; a broken container cannot.
-                    let isLine = c == 0x7B && (try? classify(JSONScanner(base: base, count: buffer.count, pos: valueStart))).map { shape -> Bool in
-                        if case .records = shape { return false }
-                        return true
-                    } ?? true
-                    let lineEnd = nextLine(base, buffer.count, from: valueStart)
-                    if isLine && isNewlineDelimited(base, buffer.count, valueStart) {
-                        file.rejects.append(RejectedRecord(index: index, offset: error.offset, reason: "invalid JSON: \(error.reason)",
-                                                           raw: FieldValue(offset: Int32(valueStart), length: Int32(lineEnd - valueStart), kind: .text)))
+                        // A scalar where a record should be (an NDJSON line holding null, 42, "text").
+                        let kind = try scanner.scanScalar()
+                        file.rejects.append(RejectedRecord(index: index, offset: valueStart, reason: "record is a JSON \(kind), not an object",
+                                                           raw: FieldValue(offset: Int32(valueStart), length: Int32(scanner.pos - valueStart), kind: .json)))
                         index += 1
-                        scanner.pos = lineEnd
+                    }
+                    values += 1
+                } catch let error as JSONSyntaxError {
+                    // In NDJSON a broken line is skipped. A broken container, or a document spread
+                    // over several lines, cannot be resynchronised: the file fails there. A value
+                    // is taken for an NDJSON line when values came before it on earlier lines, or
+                    // when the next line starts another object.
+                    let lineEnd = endOfLine(base, buffer.count, from: valueStart)
+                    if !inContainer && (values > 0 || nextLineStartsObject(base, buffer.count, after: lineEnd)) {
+                        file.rejects.append(RejectedRecord(index: index, offset: error.offset, reason: "invalid JSON: \(error.reason)",
+                                                           raw: FieldValue(offset: Int32(valueStart), length: Int32(lineEnd - valueStart), kind: .json)))
+                        index += 1
+                        values += 1
+                        scanner.pos = min(lineEnd + 1, buffer.count)
                         continue
                     }
                     file.fileError = "invalid JSON at byte \(error.offset) (record \(index)): \(error.reason)"
@@ -112,10 +123,11 @@ public enum LogFileDecoder {
                 }
             }
         }
-        if let embedded {
-            file.buffer = embedded
-            if embedded.isEmpty { return }
-            decodeRecords(&file)
+        if !embedded.isEmpty && file.fileError == nil {
+            var inner = ParsedFile()
+            inner.buffer = embedded
+            decodeRecords(&inner, firstIndex: index)
+            file.append(inner)
         }
     }
 
@@ -136,25 +148,31 @@ public enum LogFileDecoder {
         }
     }
 
-    /// Collects every `Events[].CloudTrailEvent` string as one NDJSON buffer.
-    private static func readLookupEvents(_ scanner: inout JSONScanner) throws -> [UInt8] {
-        var out: [UInt8] = []
+    /// Collects each `Events[]` element as one NDJSON line: its `CloudTrailEvent` string decoded
+    /// (`aws cloudtrail lookup-events`), or the element itself when it is the record.
+    private static func readLookupEvents(_ scanner: inout JSONScanner, into out: inout [UInt8]) throws {
         try scanner.forEachMember { s, key in
             guard s.keyEquals(key, "events"), s.pos < s.count, s.base[s.pos] == 0x5B else { _ = try s.skipValue(); return }
             try s.forEachElement { s, _ in
-                guard s.pos < s.count, s.base[s.pos] == 0x7B else { _ = try s.skipValue(); return }
-                try s.forEachMember { s, key in
-                    if s.keyEquals(key, "cloudtrailevent"), s.pos < s.count, s.base[s.pos] == 0x22 {
-                        let token = try s.scanString()
-                        s.decode(token, into: &out)
-                        out.append(0x0A)
-                    } else {
-                        _ = try s.skipValue()
+                let start = s.pos
+                var found = false
+                if s.pos < s.count, s.base[s.pos] == 0x7B {
+                    try s.forEachMember { s, key in
+                        if !found, s.keyEquals(key, "cloudtrailevent"), s.pos < s.count, s.base[s.pos] == 0x22 {
+                            let token = try s.scanString()
+                            s.decode(token, into: &out)
+                            found = true
+                        } else {
+                            _ = try s.skipValue()
+                        }
                     }
+                } else {
+                    _ = try s.skipValue()
                 }
+                if !found { out.append(contentsOf: UnsafeBufferPointer(start: s.base + start, count: s.pos - start)) }
+                out.append(0x0A)
             }
         }
-        return out
     }
 
     enum Shape {
@@ -193,17 +211,21 @@ public enum LogFileDecoder {
 
     private struct Decided: Error { let shape: Shape }
 
-    private static func nextLine(_ base: UnsafePointer<UInt8>, _ count: Int, from: Int) -> Int {
+    /// The offset of the newline ending the line that holds `from` (or the end of the buffer).
+    private static func endOfLine(_ base: UnsafePointer<UInt8>, _ count: Int, from: Int) -> Int {
         var i = from
         while i < count && base[i] != 0x0A { i += 1 }
-        return min(i + 1, count)
+        return i
     }
 
-    /// True when the value at `start` begins a line (NDJSON), not the middle of a document.
-    private static func isNewlineDelimited(_ base: UnsafePointer<UInt8>, _ count: Int, _ start: Int) -> Bool {
-        var i = start
-        while i < count && base[i] != 0x0A { i += 1 }
-        return i < count || start > 0
+    private static func nextLineStartsObject(_ base: UnsafePointer<UInt8>, _ count: Int, after lineEnd: Int) -> Bool {
+        var i = lineEnd
+        while i < count {
+            let c = base[i]
+            if c != 0x20 && c != 0x0A && c != 0x0D && c != 0x09 { return c == 0x7B }
+            i += 1
+        }
+        return false
     }
 
     // MARK: digests

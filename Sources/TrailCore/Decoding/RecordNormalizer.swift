@@ -18,7 +18,7 @@ struct RecordNormalizer {
         guard start < scanner.count, scanner.base[start] == 0x7B else {
             let kind = try scanner.skipValue()
             file.rejects.append(RejectedRecord(index: index, offset: start, reason: "record is a JSON \(kind), not an object",
-                                               raw: FieldValue(offset: Int32(start), length: Int32(scanner.pos - start), kind: .text)))
+                                               raw: FieldValue(offset: Int32(start), length: Int32(scanner.pos - start), kind: .json)))
             return
         }
         for i in row.indices { row[i] = .absent }
@@ -56,7 +56,7 @@ struct RecordNormalizer {
             }
         }
         let end = scanner.pos
-        let raw = FieldValue(offset: Int32(start), length: Int32(end - start), kind: .text)
+        let raw = FieldValue(offset: Int32(start), length: Int32(end - start), kind: .json)
 
         if let resourcesRaw {
             extraMembers.append((0..<0, resourcesRaw))
@@ -67,8 +67,8 @@ struct RecordNormalizer {
 
         // A record must say which event it is and when it happened.
         let id = row[EventColumn.eventID.rawValue]
-        guard id.kind == .text || id.kind == .scratchText, id.length > 0 else {
-            let reason = id.kind == .absent || id.kind == .null ? "missing eventID" : "eventID is not a string"
+        guard id.isString, id.length > 0 else {
+            let reason = id.kind == .absent || id.kind == .null ? "missing eventID" : (id.isString ? "eventID is empty" : "eventID is not a string")
             file.rejects.append(RejectedRecord(index: index, offset: start, reason: reason, raw: raw))
             return
         }
@@ -76,7 +76,7 @@ struct RecordNormalizer {
             row[EventColumn.eventTime.rawValue] = logstashTimestamp
         }
         let time = row[EventColumn.eventTime.rawValue]
-        guard time.kind == .text || time.kind == .scratchText else {
+        guard time.isString else {
             let reason = time.kind == .absent || time.kind == .null ? "missing eventTime" : "eventTime is not a string"
             file.rejects.append(RejectedRecord(index: index, offset: start, reason: reason, raw: raw))
             return
@@ -87,7 +87,7 @@ struct RecordNormalizer {
             return
         }
         let creation = row[EventColumn.sessionCreationDate.rawValue]
-        let creationTime = (creation.kind == .text || creation.kind == .scratchText) ? Self.parseTime(creation, scanner, file.scratch) : nil
+        let creationTime = creation.isString ? Self.parseTime(creation, scanner, file.scratch) : nil
 
         row[EventColumn.sessionID.rawValue] = SessionKey.build(row: row, eventTime: eventTime, creationTime: creationTime,
                                                                 base: scanner.base, scratch: &file.scratch)
@@ -104,7 +104,14 @@ struct RecordNormalizer {
 
     // MARK: members
 
+    /// Columns filled from userIdentity; cleared when the key repeats, so the last one wins whole.
+    private static let identityColumns: [EventColumn] = EventColumn.allCases.filter {
+        ($0.rawValue >= EventColumn.identityType.rawValue && $0.rawValue <= EventColumn.inScopeOfIssuedTo.rawValue)
+            || [.userIdentity, .webIDFederationData, .onBehalfOf, .inScopeOf, .invokedByDelegate].contains($0)
+    }
+
     private mutating func parseUserIdentity(_ s: inout JSONScanner, file: inout ParsedFile) throws {
+        for column in Self.identityColumns { row[column.rawValue] = .absent }
         let start = s.pos
         guard s.pos < s.count, s.base[s.pos] == 0x7B else {
             row[EventColumn.userIdentity.rawValue] = try Self.rawValue(&s)
@@ -130,7 +137,7 @@ struct RecordNormalizer {
             } else if s.keyEquals(key, "invokedbydelegate") { row[EventColumn.invokedByDelegate.rawValue] = try Self.rawValue(&s) }
             else { _ = try s.skipValue() }
         }
-        row[EventColumn.userIdentity.rawValue] = FieldValue(offset: Int32(start), length: Int32(s.pos - start), kind: .text)
+        row[EventColumn.userIdentity.rawValue] = FieldValue(offset: Int32(start), length: Int32(s.pos - start), kind: .json)
     }
 
     private mutating func parseSessionContext(_ s: inout JSONScanner, file: inout ParsedFile) throws {
@@ -208,7 +215,7 @@ struct RecordNormalizer {
         if kind == .bool, column?.isBoolean == true {
             return s.base[start] == 0x74 ? FieldValue(offset: 0, length: 0, kind: .trueValue) : FieldValue(offset: 0, length: 0, kind: .falseValue)
         }
-        return FieldValue(offset: Int32(start), length: Int32(s.pos - start), kind: .text)
+        return FieldValue(offset: Int32(start), length: Int32(s.pos - start), kind: .json)
     }
 
     /// A verbatim column: the value's JSON text; JSON null becomes SQL NULL.
@@ -216,12 +223,12 @@ struct RecordNormalizer {
         let start = s.pos
         let kind = try s.skipValue()
         if kind == .null { return .null }
-        return FieldValue(offset: Int32(start), length: Int32(s.pos - start), kind: .text)
+        return FieldValue(offset: Int32(start), length: Int32(s.pos - start), kind: .json)
     }
 
     /// The string member `key` of an object already stored as a raw value.
     static func memberString(of object: FieldValue, _ key: StaticString, _ s: JSONScanner, _ scratch: inout [UInt8]) throws -> FieldValue {
-        guard object.kind == .text, object.length > 0, s.base[Int(object.offset)] == 0x7B else { return .absent }
+        guard object.kind == .json, object.length > 0, s.base[Int(object.offset)] == 0x7B else { return .absent }
         var sub = JSONScanner(base: s.base, count: Int(object.offset + object.length), pos: Int(object.offset))
         var found = FieldValue.absent
         try sub.forEachMember { sub, k in
@@ -290,7 +297,7 @@ struct RecordNormalizer {
     ]
 
     static func topLevelColumn(_ s: JSONScanner, _ key: StringToken) -> EventColumn? {
-        for (name, column) in topLevelKeys where name.utf8CodeUnitCount == key.count && s.keyEquals(key, name) {
+        for (name, column) in topLevelKeys where (key.hasEscapes || name.utf8CodeUnitCount == key.count) && s.keyEquals(key, name) {
             return column
         }
         return nil

@@ -41,6 +41,9 @@ public final class Ingester {
 
     enum WorkResult: Sendable {
         case unchanged(InputFile, previouslyFailed: Bool)
+        /// Same content as the ledger has for this path, with a new mtime: remember the mtime,
+        /// so the next run skips it without reading.
+        case touched(InputFile, FileIdentity, previouslyFailed: Bool)
         case duplicate(InputFile, FileIdentity, of: Int64)
         case parsed(InputFile, FileIdentity, ParsedFile, compressedBytes: Int)
         case unreadable(InputFile, String)
@@ -111,11 +114,16 @@ public final class Ingester {
                 case .unchanged(_, let previouslyFailed):
                     summary.filesUnchanged += 1
                     if previouslyFailed { summary.filesPreviouslyFailed += 1 }
+                case .touched(_, let identity, let previouslyFailed):
+                    try writer.recordModificationTime(identity)
+                    summary.filesUnchanged += 1
+                    if previouslyFailed { summary.filesPreviouslyFailed += 1 }
                 case .duplicate(_, let identity, let original):
                     _ = try writer.recordDuplicate(identity, of: original)
                     summary.filesDuplicate += 1
                 case .unreadable(let input, let reason):
                     reporter?.problem("\(input.path): \(reason)")
+                    try writer.recordUnreadable(path: input.ledgerPath, kind: input.kind.rawValue, error: reason)
                     summary.filesFailed += 1
                     summary.failures.append(.init(path: input.path, status: FileStatus.failed.rawValue, error: reason))
                     stop = options.strict
@@ -224,7 +232,9 @@ public final class Ingester {
         let identity = FileIdentity(path: ledgerPath, size: size, mtimeNs: mtime, contentHash: hash, kind: input.kind.rawValue)
         if let known = ledger.byPath[ledgerPath], known.contentHash == hash,
            known.status != FileStatus.failed.rawValue || !options.retryFailed {
-            return .unchanged(input, previouslyFailed: known.status == FileStatus.failed.rawValue)
+            let failedBefore = known.status == FileStatus.failed.rawValue
+            return input.stdinBytes == nil ? .touched(input, identity, previouslyFailed: failedBefore)
+                                           : .unchanged(input, previouslyFailed: failedBefore)
         }
         if let original = ledger.ingestedHashes[hash], ledger.byPath[ledgerPath]?.id != original {
             return .duplicate(input, identity, of: original)

@@ -50,11 +50,14 @@ public enum InputDiscovery {
             if isDirectory.boolValue {
                 var found: [String] = []
                 walk(URL(fileURLWithPath: path), into: &found)
-                for file in found.sorted() where seen.insert(file).inserted {
-                    files.append(InputFile(path: file, kind: kind(of: file)))
+                for file in found.sorted() {
+                    let input = InputFile(path: file, kind: kind(of: file))
+                    if seen.insert(input.ledgerPath).inserted { files.append(input) }
                 }
-            } else if seen.insert(path).inserted {
-                files.append(InputFile(path: path, kind: kind(of: path)))
+            } else {
+                // The same file named twice (`dir` and `dir/./x.json`) is read once.
+                let input = InputFile(path: path, kind: kind(of: path))
+                if seen.insert(input.ledgerPath).inserted { files.append(input) }
             }
         }
         return files

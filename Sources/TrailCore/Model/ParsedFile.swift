@@ -3,8 +3,10 @@
 public struct FieldValue: Sendable, Equatable {
     public enum Kind: UInt8, Sendable {
         case absent, null
-        /// UTF-8 text in `ParsedFile.buffer` (a string without escapes, or raw JSON).
+        /// A JSON string's content, without escapes, in `ParsedFile.buffer`.
         case text
+        /// A JSON value other than a string (object, array, number, boolean) as its text, in `ParsedFile.buffer`.
+        case json
         /// UTF-8 text in `ParsedFile.scratch` (a decoded string, or JSON assembled by trail).
         case scratchText
         case trueValue, falseValue
@@ -18,6 +20,8 @@ public struct FieldValue: Sendable, Equatable {
     public static let null = FieldValue(offset: 0, length: 0, kind: .null)
 
     public var isPresent: Bool { kind != .absent && kind != .null }
+    /// True for a JSON string (decoded or not).
+    public var isString: Bool { kind == .text || kind == .scratchText }
 }
 
 /// One `resources[]` entry of a record.
@@ -70,12 +74,39 @@ public struct ParsedFile: Sendable {
         case .absent, .null: return nil
         case .trueValue: return "true"
         case .falseValue: return "false"
-        case .text: return String(decoding: buffer[Int(field.offset)..<Int(field.offset + field.length)], as: UTF8.self)
+        case .text, .json: return String(decoding: buffer[Int(field.offset)..<Int(field.offset + field.length)], as: UTF8.self)
         case .scratchText: return String(decoding: scratch[Int(field.offset)..<Int(field.offset + field.length)], as: UTF8.self)
         }
     }
 
     public func string(_ record: Int, _ column: EventColumn) -> String? { string(value(record, column)) }
+
+    /// Appends another file's records (decoded from a different buffer, as lookup-events'
+    /// embedded records are): its bytes move into this file's scratch and its ranges follow.
+    mutating func append(_ other: ParsedFile) {
+        let bufferBase = Int32(scratch.count)
+        scratch.append(contentsOf: other.buffer)
+        let scratchBase = Int32(scratch.count)
+        scratch.append(contentsOf: other.scratch)
+        func move(_ v: FieldValue) -> FieldValue {
+            switch v.kind {
+            case .text, .json: return FieldValue(offset: v.offset + bufferBase, length: v.length, kind: .scratchText)
+            case .scratchText: return FieldValue(offset: v.offset + scratchBase, length: v.length, kind: .scratchText)
+            default: return v
+            }
+        }
+        let recordBase = Int32(recordCount)
+        fields.append(contentsOf: other.fields.map(move))
+        eventTimes.append(contentsOf: other.eventTimes)
+        creationTimes.append(contentsOf: other.creationTimes)
+        recordIndexes.append(contentsOf: other.recordIndexes)
+        isInsight.append(contentsOf: other.isInsight)
+        resources.append(contentsOf: other.resources.map {
+            ResourceEntry(record: $0.record + recordBase, arn: move($0.arn), type: move($0.type), accountID: move($0.accountID))
+        })
+        rejects.append(contentsOf: other.rejects.map { RejectedRecord(index: $0.index, offset: $0.offset, reason: $0.reason, raw: move($0.raw)) })
+        if fileError == nil { fileError = other.fileError }
+    }
 }
 
 /// The fields of a CloudTrail digest file that say what it covers.

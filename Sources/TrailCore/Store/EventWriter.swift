@@ -38,6 +38,7 @@ public final class EventWriter {
     private let deleteRejects: Statement
     private let insertReject: Statement
     private let upsertDigest: Statement
+    private let touch: Statement
     let sessions: SessionTracker
 
     public init(_ db: Database) throws {
@@ -57,12 +58,27 @@ public final class EventWriter {
               duplicate_of=excluded.duplicate_of, ingested_at=excluded.ingested_at
             RETURNING id
             """)
+        touch = try db.prepare("UPDATE files SET mtime_ns = ? WHERE path = ?")
         deleteRejects = try db.prepare("DELETE FROM rejected_records WHERE file_id = ?")
         insertReject = try db.prepare("INSERT INTO rejected_records(file_id, record_index, byte_offset, reason, raw) VALUES (?,?,?,?,?)")
         upsertDigest = try db.prepare("""
             INSERT OR REPLACE INTO digests(file_id, account_id, digest_start_time, digest_end_time, s3_bucket, s3_object, previous_s3_object, log_file_count, raw)
             VALUES (?,?,?,?,?,?,?,?,?)
             """)
+    }
+
+    /// Remembers a file's new mtime when its content is unchanged.
+    public func recordModificationTime(_ identity: FileIdentity) throws {
+        try touch.bind([identity.mtimeNs.map { .integer($0) } ?? .null, .text(identity.path)])
+        try touch.step()
+        touch.reset()
+    }
+
+    /// Records a file that could not be read at all (vanished, no permission), so the ledger
+    /// lists every input that failed.
+    public func recordUnreadable(path: String, kind: String, error: String) throws {
+        let identity = FileIdentity(path: path, size: 0, mtimeNs: nil, contentHash: "", kind: kind)
+        _ = try ledger(identity, status: .failed, records: 0, new: 0, duplicates: 0, rejected: 0, error: error, duplicateOf: nil)
     }
 
     /// Records a file that holds the same bytes as one already ingested.
@@ -91,13 +107,13 @@ public final class EventWriter {
                     case .absent, .null: statement.bindNull(index)
                     case .trueValue: boolean ? statement.bindInt(index, 1) : statement.bindText(index, "true")
                     case .falseValue: boolean ? statement.bindInt(index, 0) : statement.bindText(index, "false")
-                    case .text: statement.bindTextNoCopy(index, bufferBase + Int(value.offset), Int(value.length))
+                    case .text, .json: statement.bindTextNoCopy(index, bufferBase + Int(value.offset), Int(value.length))
                     case .scratchText: statement.bindTextNoCopy(index, scratchBase + Int(value.offset), Int(value.length))
                     }
                 }
                 func string(_ value: FieldValue) -> String? {
                     switch value.kind {
-                    case .text: return String(decoding: UnsafeBufferPointer(start: bufferBase + Int(value.offset), count: Int(value.length)), as: UTF8.self)
+                    case .text, .json: return String(decoding: UnsafeBufferPointer(start: bufferBase + Int(value.offset), count: Int(value.length)), as: UTF8.self)
                     case .scratchText: return String(decoding: UnsafeBufferPointer(start: scratchBase + Int(value.offset), count: Int(value.length)), as: UTF8.self)
                     case .trueValue: return "true"
                     case .falseValue: return "false"

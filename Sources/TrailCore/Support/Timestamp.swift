@@ -34,7 +34,7 @@ public enum Timestamp {
         guard let month = digits(2) else { return nil }
         if extended { guard skip(0x2D) else { return nil } }
         guard let day = digits(2) else { return nil }
-        guard (1...12).contains(month), (1...31).contains(day) else { return nil }
+        guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year) else { return nil }
         var hour = 0, minute = 0, second = 0
         if i < n && (p[i] == 0x54 || p[i] == 0x74 || p[i] == 0x20) {
             i += 1
@@ -52,7 +52,7 @@ public enum Timestamp {
                 while i < n && p[i] >= 0x30 && p[i] <= 0x39 { i += 1 }
                 guard i > start else { return nil }
             }
-            guard hour <= 24, minute <= 59, second <= 60 else { return nil }
+            guard hour <= 23, minute <= 59, second <= 59 else { return nil }
         }
         var offset = 0
         if i < n {
@@ -70,6 +70,14 @@ public enum Timestamp {
         guard i == n else { return nil }
         let days = daysFromCivil(year: year, month: month, day: day)
         return Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second - offset)
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     /// Howard Hinnant's days_from_civil: days since 1970-01-01 in the proleptic Gregorian calendar.
