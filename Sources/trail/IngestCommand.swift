@@ -56,6 +56,9 @@ struct IngestCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Under a file-size limit (ulimit -f) a write must fail with an error SQLite reports
+        // and rolls back, not kill the process with SIGXFSZ.
+        signal(SIGXFSZ, SIG_IGN)
         var options = IngestOptions()
         options.strict = strict
         options.retryFailed = retryFailed

@@ -34,7 +34,14 @@ public final class Database {
     deinit { sqlite3_close_v2(handle) }
 
     func error(_ code: Int32, sql: String? = nil) -> DatabaseError {
-        DatabaseError(code: code, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+        var message = String(cString: sqlite3_errmsg(handle))
+        // For I/O failures the operating system's reason (no space, file too large) is the useful part.
+        let primary = code & 0xff
+        if primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_CANTOPEN {
+            let errno = sqlite3_system_errno(handle)
+            if errno != 0, let reason = strerror(errno) { message += ": " + String(cString: reason) }
+        }
+        return DatabaseError(code: code, message: "\(path): \(message)", sql: sql)
     }
 
     /// Runs one or more statements that return no rows.
@@ -42,9 +49,8 @@ public final class Database {
         var errmsg: UnsafeMutablePointer<CChar>?
         let rc = sqlite3_exec(handle, sql, nil, nil, &errmsg)
         if rc != SQLITE_OK {
-            let message = errmsg.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
             sqlite3_free(errmsg)
-            throw DatabaseError(code: rc, message: message, sql: sql)
+            throw error(sqlite3_extended_errcode(handle), sql: sql)
         }
     }
 

@@ -27,6 +27,7 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
         case SQLITE_READONLY: text = "database is read-only (\(message))"
         case SQLITE_NOTADB, SQLITE_CORRUPT: text = "database file is corrupt or not a trail database (\(message))"
         case SQLITE_CANTOPEN: text = "cannot open database file (\(message))"
+        case SQLITE_IOERR: text = "disk I/O error: is the disk full or the file size limited? (\(message))"
         default: break
         }
         return text
