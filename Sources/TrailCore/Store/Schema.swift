@@ -192,8 +192,22 @@ public enum Schema {
                CASE WHEN e.session_id IS NULL THEN 'the record has no identity to attribute' ELSE s.reason END AS reason,
                e.identity_type, e.identity_arn AS actor_arn, e.access_key_id, e.invoked_by AS via_service,
                e.source_ip_address, e.user_agent, e.error_code, e.error_message, e.read_only, e.event_type,
-               e.event_category, e.request_parameters, e.response_elements, e.session_id, e.id AS event_rowid
+               e.event_category, e.request_parameters, e.response_elements, e.additional_event_data,
+               e.session_id, e.id AS event_rowid
         FROM events e LEFT JOIN sessions s ON s.id = e.session_id;
+        -- One finding row per event, in the shape every compliance report returns: when, where,
+        -- what, on which resources, and who: the session, its chain and its origin.
+        CREATE VIEW event_findings AS
+        SELECT a.event_time AS time, a.event_ts, a.account_id AS account, a.region,
+               replace(a.event_source, '.amazonaws.com', '') || ':' || a.event_name AS event,
+               a.event_source, a.event_name, a.error_code, a.error_message,
+               (SELECT group_concat(r.arn, ' ') FROM resources r WHERE r.event_id = a.event_id) AS resources,
+               a.origin_type, coalesce(a.origin_id, '') AS origin, a.origin_detail,
+               coalesce((SELECT group_concat(value, ' > ') FROM json_each(a.chain)), '') AS chain,
+               a.session_key AS session, a.confidence, a.source_ip_address AS source_ip, a.user_agent,
+               a.identity_type, a.actor_arn, a.access_key_id, a.via_service, a.event_type, a.mfa, a.event_id,
+               a.request_parameters, a.response_elements, a.additional_event_data
+        FROM event_attribution a;
         """),
     ]
 
