@@ -17,7 +17,8 @@ let package = Package(
         .target(
             name: "TrailCore",
             dependencies: ["CSQLite", "CZlib"],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))],
+            plugins: ["EmbedQueries"]
         ),
         .executableTarget(
             name: "trail",
@@ -26,7 +27,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "TrailCoreTests", dependencies: ["TrailCore"]),
+        .executableTarget(
+            name: "trail-bench",
+            dependencies: ["TrailCore"],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        // Compiles queries/*.sql into TrailCore (see Plugins/EmbedQueries).
+        .executableTarget(name: "EmbedQueriesTool", path: "Plugins/EmbedQueriesTool"),
+        .plugin(name: "EmbedQueries", capability: .buildTool(), dependencies: ["EmbedQueriesTool"], path: "Plugins/EmbedQueries"),
+        .testTarget(name: "TrailCoreTests", dependencies: ["TrailCore"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

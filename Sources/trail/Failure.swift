@@ -6,6 +6,7 @@ import TrailCore
 func fail(_ error: Error) -> ExitCode {
     let (status, message): (ExitStatus, String)
     switch error {
+    case let e as TrailFailure: (status, message) = (e.exitStatus, "\(e)")
     case let e as DatabaseError: (status, message) = (.databaseError, "database: \(e)")
     case let e as TrailDatabase.MissingDatabase: (status, message) = (.databaseError, "\(e)")
     case let e as Schema.NewerSchemaError: (status, message) = (.databaseError, "\(e)")

@@ -17,7 +17,8 @@ struct Trail: ParsableCommand {
         3 database error, 4 query error, 5 not found, 64 usage error.
         """,
         version: "0.1.0",
-        subcommands: [IngestCommand.self, StatsCommand.self]
+        subcommands: [IngestCommand.self, StatsCommand.self, QueryCommand.self, SchemaCommand.self, WhoCommand.self,
+                      DidCommand.self, SessionCommand.self, KeyCommand.self, ExplainCommand.self]
     )
 }
 

@@ -61,7 +61,7 @@ struct RobustnessProcessTests {
         return Counts(events: try n("SELECT count(*) FROM events"),
                       filesIngested: try n("SELECT count(*) FROM files WHERE status = 'ingested'"),
                       ledgerRecords: try n("SELECT coalesce(sum(new_events), 0) FROM files"),
-                      sessionEvents: try n("SELECT coalesce(sum(events), 0) FROM sessions WHERE derived = 0"),
+                      sessionEvents: try n("SELECT coalesce(sum(raw_events), 0) FROM sessions WHERE derived = 0") == (try n("SELECT coalesce(sum(events), 0) FROM sessions")) ? try n("SELECT coalesce(sum(events), 0) FROM sessions") : -2,
                       sessions: try n("SELECT count(*) FROM sessions WHERE origin_type <> 'unknown' OR events > 0"))
     }
 

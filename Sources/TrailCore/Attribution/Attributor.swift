@@ -20,10 +20,11 @@ public final class Attributor {
             try pairAccountCopies()
             let issuances = try Issuance.loadAll(db)
             var sessions = try SessionAggregate.loadAll(db)
+            let writer = try SessionWriter(db)
+            sessions = try recountRepointed(sessions, writer: writer)
             sessions = try splitSessionsByIssuedKey(sessions, linker: SessionLinker(issuances: issuances))
             let linker = SessionLinker(issuances: issuances, sessions: sessions)
             var resolver = OriginResolver(sessions: sessions, linker: linker)
-            let writer = try SessionWriter(db)
             for session in sessions {
                 let resolved = resolver.resolve(session.key)
                 try writer.write(session, resolved)
@@ -65,6 +66,39 @@ public final class Attributor {
             UPDATE events SET session_id = (SELECT session_id FROM event_links l WHERE l.event_rowid = events.id)
             WHERE id IN (SELECT event_rowid FROM event_links);
             """)
+    }
+
+    /// Sessions that lost or gained events to re-pointing are counted from their events; one
+    /// left with none (a resource owner's copy whose caller is known) is emptied, not resolved.
+    private func recountRepointed(_ sessions: [SessionAggregate], writer: SessionWriter) throws -> [SessionAggregate] {
+        var affected = Set<Int64>()
+        let statement = try db.prepare("SELECT original_session_id, session_id FROM event_links")
+        while try statement.step() {
+            affected.insert(statement.int64(0))
+            affected.insert(statement.int64(1))
+        }
+        guard !affected.isEmpty else { return sessions }
+        var result: [SessionAggregate] = []
+        for session in sessions {
+            guard affected.contains(session.id) else {
+                result.append(session)
+                continue
+            }
+            if var counted = try SessionAggregate.fromEvents(db, id: session.id, key: session.key) {
+                // Identity fields stay those of the session's own events; only the counts move.
+                var kept = session
+                kept.events = counted.events
+                kept.errors = counted.errors
+                kept.firstSeen = counted.firstSeen
+                kept.lastSeen = counted.lastSeen
+                kept.accessKeys = Array(Set(session.accessKeys).union(counted.accessKeys)).sorted()
+                counted = kept
+                result.append(counted)
+            } else {
+                try writer.writeEmpty(session.id)
+            }
+        }
+        return result
     }
 
     /// Two sessions can share `principalId@creationDate` (CI runs with the same session name in

@@ -38,7 +38,7 @@ struct SessionAggregate {
 
     /// Sessions as the writer keeps them (see `SessionTracker`).
     static let storedSQL = """
-        SELECT s.session_key, s.events, s.errors, s.first_ts, s.last_ts,
+        SELECT s.session_key, s.raw_events, s.raw_errors, s.raw_first_ts, s.raw_last_ts,
                s.identity_type, s.principal_id, s.session_arn, s.account_id, s.session_issuer_arn, NULL, s.creation_ts,
                (SELECT group_concat(access_key_id) FROM session_access_keys k WHERE k.session_id = s.id),
                (SELECT min(source_identity) FROM session_source_identities i WHERE i.session_id = s.id),
@@ -78,7 +78,7 @@ struct SessionAggregate {
 
     /// Every session with events, in key order.
     static func loadAll(_ db: Database) throws -> [SessionAggregate] {
-        let statement = try db.prepare(storedSQL + " WHERE s.events > 0 ORDER BY s.session_key")
+        let statement = try db.prepare(storedSQL + " WHERE s.raw_events > 0 ORDER BY s.session_key")
         var result: [SessionAggregate] = []
         while try statement.step() {
             if let aggregate = read(statement) { result.append(aggregate) }

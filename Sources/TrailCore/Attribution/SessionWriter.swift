@@ -1,18 +1,35 @@
 /// Writes what the attribution pass concluded into each session's row.
 struct SessionWriter {
     let update: Statement
+    let clear: Statement
 
     init(_ db: Database) throws {
+        clear = try db.prepare("""
+            UPDATE sessions SET events = 0, errors = 0, first_ts = NULL, last_ts = NULL, first_seen = NULL, last_seen = NULL,
+              kind = 'external_account', role_arn = NULL, role_name = NULL, session_name = NULL, creation_time = NULL,
+              access_keys = '[]', source_identity = NULL, source_identity_status = 'absent', mfa = 0, mfa_origin = 0, mfa_chain = 0,
+              issuing_event_id = NULL, parent_session_key = NULL, origin_type = 'unknown', origin_id = NULL, origin_detail = NULL,
+              origin_account = NULL, chain = '[]', chain_sessions = '[]', chain_depth = 0, link_method = NULL, confidence = 'none',
+              reason = 'every event of this resource-owner copy acts under the caller''s own session (see event_links)',
+              candidates = NULL
+            WHERE id = ?
+            """)
         update = try db.prepare("""
             UPDATE sessions SET kind = ?, role_arn = ?, role_name = ?, session_name = ?, creation_time = ?, first_seen = ?,
               last_seen = ?, access_keys = ?, source_identity = ?, source_identity_status = ?, mfa = ?, mfa_origin = ?,
               mfa_chain = ?, issuing_event_id = ?, parent_session_key = ?, origin_type = ?, origin_id = ?, origin_detail = ?,
               origin_account = ?, chain = ?, chain_sessions = ?, chain_depth = ?, link_method = ?, confidence = ?, reason = ?,
-              candidates = ?, events = CASE WHEN derived = 1 THEN ? ELSE events END, errors = CASE WHEN derived = 1 THEN ? ELSE errors END,
-              first_ts = CASE WHEN derived = 1 THEN ? ELSE first_ts END, last_ts = CASE WHEN derived = 1 THEN ? ELSE last_ts END,
+              candidates = ?, events = ?, errors = ?, first_ts = ?, last_ts = ?,
               session_arn = coalesce(session_arn, ?), account_id = coalesce(account_id, ?), identity_type = coalesce(identity_type, ?)
             WHERE id = ?
             """)
+    }
+
+    /// A session whose events all act under another session now (a resource owner's copy).
+    func writeEmpty(_ id: Int64) throws {
+        try clear.bind([.integer(id)])
+        try clear.step()
+        clear.reset()
     }
 
     func write(_ s: SessionAggregate, _ r: OriginResolver.Resolved) throws {

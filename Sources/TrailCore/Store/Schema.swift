@@ -35,6 +35,7 @@ public enum Schema {
         ("events_session", "CREATE INDEX IF NOT EXISTS events_session ON events(session_id, event_ts)"),
         ("events_name", "CREATE INDEX IF NOT EXISTS events_name ON events(event_name, event_ts)"),
         ("events_ip", "CREATE INDEX IF NOT EXISTS events_ip ON events(source_ip_address)"),
+        ("events_key", "CREATE INDEX IF NOT EXISTS events_key ON events(access_key_id) WHERE access_key_id IS NOT NULL"),
         ("events_error", "CREATE INDEX IF NOT EXISTS events_error ON events(error_code, event_ts) WHERE error_code IS NOT NULL"),
         ("events_shared", "CREATE INDEX IF NOT EXISTS events_shared ON events(shared_event_id) WHERE shared_event_id IS NOT NULL"),
         ("events_copies", "CREATE INDEX IF NOT EXISTS events_copies ON events(shared_event_id) WHERE identity_type = 'AWSAccount'"),
@@ -96,11 +97,18 @@ public enum Schema {
           id INTEGER PRIMARY KEY,
           session_key TEXT NOT NULL UNIQUE,
           derived INTEGER NOT NULL DEFAULT 0,       -- 1: split off by the attribution pass
+          -- Events that carry this session's key, kept up to date by the writer.
+          raw_events INTEGER NOT NULL DEFAULT 0,
+          raw_errors INTEGER NOT NULL DEFAULT 0,
+          raw_first_ts INTEGER,
+          raw_last_ts INTEGER,
+          first_event_id TEXT,
+          -- Events acting under this session after the attribution pass re-pointed resource-owner
+          -- copies and split shared keys: what the queries count.
           events INTEGER NOT NULL DEFAULT 0,
           errors INTEGER NOT NULL DEFAULT 0,
           first_ts INTEGER,
           last_ts INTEGER,
-          first_event_id TEXT,
           identity_type TEXT,
           principal_id TEXT,
           session_arn TEXT,

@@ -16,3 +16,9 @@ public enum ExitStatus: Int32, Sendable {
     /// Command-line usage error (the argument parser's code).
     case usage = 64
 }
+
+/// An error that knows which documented exit code it deserves, so the command line can map it
+/// without knowing every type.
+public protocol TrailFailure: Error, CustomStringConvertible {
+    var exitStatus: ExitStatus { get }
+}

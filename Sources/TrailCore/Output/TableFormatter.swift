@@ -1,0 +1,148 @@
+/// Lays out a result set as aligned columns that fit a terminal width.
+///
+/// When the natural widths do not fit, the long columns give way (a "water level" is lowered
+/// over them, so the widest lose most) while short ones such as counts and times stay whole; a
+/// cut cell ends with "…". Widths count Characters, so East Asian wide characters take more room than measured.
+public struct TableFormatter: Sendable {
+    /// The width to fit, in columns; nil means never truncate.
+    public var width: Int?
+    /// Spaces between two columns.
+    public static let gap = 2
+    /// No column is squeezed below this (unless its content is narrower), so every cut cell
+    /// still shows a couple of characters and the ellipsis.
+    public static let minimumColumnWidth = 3
+    /// Columns no wider than this (an ISO time is 20) are cut only when nothing else helps.
+    public static let shortColumnWidth = 20
+
+    public init(width: Int?) { self.width = width }
+
+    // MARK: rows
+
+    /// Header, a dashed rule, then one line per row. Empty when there are no columns.
+    public func format(_ result: ResultSet) -> String {
+        guard !result.columns.isEmpty else { return "" }
+        let header = result.columns.map(Self.sanitize)
+        let cells = result.rows.map { row in result.columns.indices.map { i in Self.sanitize(i < row.count ? CellText.plain(row[i]) : "") } }
+        var natural = header.map(\.count)
+        for row in cells {
+            for (i, cell) in row.enumerated() { natural[i] = max(natural[i], cell.count) }
+        }
+        let widths = fit(natural)
+        let numeric = result.columns.indices.map { i in
+            let values = result.rows.compactMap { i < $0.count ? $0[i] : nil }.filter { $0 != .null }
+            return !values.isEmpty && values.allSatisfy(CellText.isNumber)
+        }
+
+        var lines: [String] = []
+        lines.append(line(header, widths, rightAligned: numeric))
+        lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: String(repeating: " ", count: Self.gap)))
+        for row in cells { lines.append(line(row, widths, rightAligned: numeric)) }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The first row as `column  value` lines (for one-row summaries).
+    public func formatRecord(_ result: ResultSet) -> String {
+        guard !result.rows.isEmpty else { return "" }
+        return recordLines(result, row: 0, skippingEmpty: false)
+    }
+
+    /// Every row as a `column  value` block, blocks separated by an empty line, empty values
+    /// left out.
+    public func formatRecords(_ result: ResultSet) -> String {
+        result.rows.indices.map { recordLines(result, row: $0, skippingEmpty: true) }.joined(separator: "\n")
+    }
+
+    private func recordLines(_ result: ResultSet, row index: Int, skippingEmpty: Bool) -> String {
+        let row = result.rows[index]
+        let names = result.columns.map(Self.sanitize)
+        let nameWidth = names.map(\.count).max() ?? 0
+        let valueWidth = width.map { max(10, $0 - nameWidth - Self.gap) }
+        var lines: [String] = []
+        for (i, name) in names.enumerated() {
+            let cell = i < row.count ? row[i] : .null
+            if skippingEmpty && (cell == .null || cell == .text("")) { continue }
+            var value = Self.sanitize(CellText.plain(cell))
+            if let valueWidth { value = Self.truncate(value, to: valueWidth) }
+            let padded = name + String(repeating: " ", count: nameWidth - name.count + Self.gap) + value
+            lines.append(Self.trimTrailingSpaces(padded))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    // MARK: widths
+
+    /// Column widths for the natural (widest cell) widths, fitted into `width`.
+    public func fit(_ natural: [Int]) -> [Int] {
+        guard let width, !natural.isEmpty else { return natural }
+        let budget = width - Self.gap * (natural.count - 1)
+        if natural.reduce(0, +) <= budget { return natural }
+        // Short columns (times, counts, account ids) stay whole while the long ones can give way;
+        // only when even that does not fit are all columns squeezed.
+        var floors = natural.map { $0 <= Self.shortColumnWidth ? $0 : Self.minimumColumnWidth }
+        if floors.reduce(0, +) > budget { floors = natural.map { min($0, Self.minimumColumnWidth) } }
+        func widths(atLevel level: Int) -> [Int] { natural.indices.map { min(natural[$0], max(level, floors[$0])) } }
+        // The highest level at which everything fits.
+        var low = 0, high = natural.max() ?? 0
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if widths(atLevel: mid).reduce(0, +) <= budget { low = mid } else { high = mid - 1 }
+        }
+        var result = widths(atLevel: low)
+        // Hand the remainder, one column each, to the cut columns from the left.
+        var spare = budget - result.reduce(0, +)
+        for i in result.indices where spare > 0 && result[i] < natural[i] {
+            result[i] += 1
+            spare -= 1
+        }
+        return result
+    }
+
+    private func line(_ cells: [String], _ widths: [Int], rightAligned: [Bool]) -> String {
+        var parts: [String] = []
+        for (i, cell) in cells.enumerated() {
+            let text = Self.truncate(cell, to: widths[i])
+            let pad = String(repeating: " ", count: max(0, widths[i] - text.count))
+            parts.append(rightAligned[i] ? pad + text : text + pad)
+        }
+        return Self.trimTrailingSpaces(parts.joined(separator: String(repeating: " ", count: Self.gap)))
+    }
+
+    // MARK: cells
+
+    /// Cuts `text` to `width` characters, the last one an ellipsis. An ARN keeps its end
+    /// instead (`…:user/alice`): its beginning (`arn:aws:iam::`) is the same on every row.
+    public static func truncate(_ text: String, to width: Int) -> String {
+        guard text.count > width else { return text }
+        guard width > 0 else { return "" }
+        if text.hasPrefix("arn:") { return "…" + String(text.suffix(width - 1)) }
+        return String(text.prefix(width - 1)) + "…"
+    }
+
+    /// One line per row, and nothing that drives the terminal: log fields are written by whoever
+    /// made the request (user agents, request parameters), so an escape sequence in them must not
+    /// reach the screen. Line breaks and tabs become spaces, other control characters U+FFFD.
+    static func sanitize(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar == "\n" || scalar == "\r" || scalar == "\t" {
+                out.append(" ")
+            } else if isControl(scalar) {
+                out.append("\u{FFFD}")
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+    }
+
+    private static func trimTrailingSpaces(_ s: String) -> String {
+        var end = s.endIndex
+        while end > s.startIndex, s[s.index(before: end)] == " " { end = s.index(before: end) }
+        return String(s[..<end])
+    }
+}

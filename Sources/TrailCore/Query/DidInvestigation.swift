@@ -1,0 +1,26 @@
+extension Investigator {
+    /// `trail did IDENTITY`: what an identity did, directly and through every role chain it
+    /// started. IDENTITY is matched against each session's attributed origin (`origin_id`, e.g.
+    /// an IAM user ARN, a SAML subject, `lambda.amazonaws.com`; `origin_detail`, e.g. an EC2
+    /// instance id or a Lambda function name), IAM user names within origin ARNs, and the
+    /// session's own ARN. `*` or `%` are wildcards.
+    public func did(identity: String, filter: EventFilter) throws -> Report {
+        let conditions = filter.conditions(on: "a")
+        var bindings = conditions.bindings
+        bindings["who"] = .text(WildcardPattern.like(identity))
+        let result = try run("""
+            SELECT a.event_time AS time, a.account_id AS account, \(InvestigationSQL.origin("a")) AS origin,
+                   \(InvestigationSQL.chainPath("a.chain")) AS chain, \(InvestigationSQL.event("a")) AS event,
+                   \(InvestigationSQL.resources("a.event_id")) AS resources, a.error_code AS error, a.event_id
+            FROM sessions s CROSS JOIN event_attribution a ON a.session_key = s.session_key
+            WHERE (\(InvestigationSQL.identityMatch))\(conditions.sql)
+            ORDER BY a.event_ts, a.event_id
+            """, bindings)
+        var notes: [String] = []
+        if result.isEmpty {
+            let known = try scalar("SELECT count(*) FROM sessions s WHERE \(InvestigationSQL.identityMatch)", ["who": .text(WildcardPattern.like(identity))])
+            if known.intValue == 0 { notes.append("no identity matching '\(identity)' in the database") }
+        }
+        return Report(result, notes: notes)
+    }
+}

@@ -1,0 +1,48 @@
+/// SQL expressions the investigations share, so every command shows chains, resources,
+/// events and origins the same way.
+enum InvestigationSQL {
+    /// A chain of role ARNs (`sessions.chain`, a JSON array) as `account:role > account:role`,
+    /// or `(direct)` when the origin acted without assuming a role.
+    static func chainPath(_ column: String) -> String {
+        """
+        coalesce((SELECT group_concat(substr(replace(value, ':role/', ':'), instr(replace(value, ':role/', ':'), '::') + 2), ' > ') \
+        FROM json_each(\(column))), '(direct)')
+        """
+    }
+
+    /// The resource ARNs an event names, in record order.
+    static func resources(_ eventID: String) -> String {
+        "(SELECT group_concat(arn, ', ') FROM (SELECT r.arn FROM resources r WHERE r.event_id = \(eventID) ORDER BY r.position))"
+    }
+
+    /// `s3:GetObject`, as IAM actions are written.
+    static func event(_ alias: String) -> String {
+        "replace(\(alias).event_source, '.amazonaws.com', '') || ':' || \(alias).event_name"
+    }
+
+    /// `arn:aws:iam::111122223333:user/alice`, `ec2.amazonaws.com (i-0a1b2c3d4e5f67890)`.
+    static func origin(_ alias: String) -> String {
+        "coalesce(\(alias).origin_id, \(alias).origin_type) || coalesce(' (' || \(alias).origin_detail || ')', '')"
+    }
+
+    /// Unix seconds as `YYYY-MM-DDTHH:MM:SSZ`.
+    static func iso(_ expression: String) -> String {
+        "strftime('%Y-%m-%dT%H:%M:%SZ', \(expression), 'unixepoch')"
+    }
+
+    /// True for a session `s` whose attributed origin, or own ARN, is `:who` (a LIKE pattern):
+    /// an ARN, an IAM user name, a SAML/OIDC subject, an Identity Center user, an AWS service,
+    /// an EC2 instance id or a Lambda function name.
+    static let identityMatch = """
+        s.origin_id LIKE :who ESCAPE '\\'
+           OR s.origin_detail LIKE :who ESCAPE '\\'
+           OR s.session_arn LIKE :who ESCAPE '\\'
+           OR s.origin_id LIKE 'arn:%:user/' || :who ESCAPE '\\'
+           OR s.origin_id LIKE 'arn:%:user/%/' || :who ESCAPE '\\'
+        """
+
+    /// Events with one access key. The IS NOT NULL lets SQLite use a partial index on the key.
+    static func accessKey(_ alias: String, _ placeholder: String) -> String {
+        "\(alias).access_key_id = \(placeholder) AND \(alias).access_key_id IS NOT NULL"
+    }
+}

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import TrailCore
+
+// Option groups and helpers shared by `query`, `schema`, `who`, `did`, `session`, `key` and
+// `explain`. The work itself is in TrailCore (Query/, Output/); commands only parse and print.
+
+extension OutputFormat: ExpressibleByArgument {}
+
+/// `--format` and `--width`.
+struct OutputOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("table (for people), json (an array of objects, keys in column order), jsonl (one object per line) or csv (RFC 4180 with a header row).",
+                               valueName: "format"))
+    var format: OutputFormat = .table
+
+    @Option(help: ArgumentHelp("Fit tables to this many columns, 0 for no limit (default: $COLUMNS, else the terminal's width, else 120).",
+                               valueName: "n"))
+    var width: Int?
+
+    func validate() throws {
+        if let width, width < 0 { throw ValidationError("--width must be 0 or more") }
+    }
+
+    var tableWidth: Int? {
+        if let width { return width == 0 ? nil : width }
+        return TerminalWidth.current(environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// Data to stdout, remarks such as "(no rows)" to stderr, in order.
+    func emit(_ report: Report) {
+        for chunk in ReportRenderer(format: format, width: tableWidth).render(report) {
+            switch chunk {
+            case .data(let text): FileHandle.standardOutput.write(Data(text.utf8))
+            case .note(let text): FileHandle.standardError.write(Data((text + "\n").utf8))
+            }
+        }
+    }
+}
+
+/// The event filters every investigation takes.
+struct FilterOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Only events at or after this time: ISO-8601 (2026-11-20T10:00:00Z), a date (2026-11-20, midnight UTC), or a duration before now (90m, 24h, 7d, 2w).",
+                               valueName: "time"))
+    var since: String?
+
+    @Option(help: ArgumentHelp("Only events before this time (same forms as --since).", valueName: "time"))
+    var until: String?
+
+    @Option(help: ArgumentHelp("Only events in this AWS account (the recipient account).", valueName: "id"))
+    var account: String?
+
+    @Option(help: ArgumentHelp("Only events in this region.", valueName: "region"))
+    var region: String?
+
+    @Option(help: ArgumentHelp("Only events of this service: s3 or s3.amazonaws.com (the eventSource).", valueName: "service"))
+    var service: String?
+
+    @Option(help: ArgumentHelp("Only events with this name (eventName); * is a wildcard.", valueName: "name"))
+    var event: String?
+
+    @Flag(help: "Only events that failed (those with an errorCode).")
+    var errorsOnly = false
+
+    func eventFilter(now: Int64) throws -> EventFilter {
+        try EventFilter.parse(since: since, until: until, account: account, region: region, service: service,
+                              event: event, errorsOnly: errorsOnly, now: now)
+    }
+
+    /// The filters given, as named-query arguments (a query declares the ones it takes).
+    var queryArguments: [String: String] {
+        var arguments: [String: String] = [:]
+        arguments["since"] = since
+        arguments["until"] = until
+        arguments["account"] = account
+        arguments["region"] = region
+        arguments["service"] = service
+        arguments["event"] = event
+        if errorsOnly { arguments["errors_only"] = "true" }
+        return arguments
+    }
+}
+
+/// Now, as Unix seconds, read once per command so every relative time agrees.
+var currentUnixTime: Int64 { Int64(Date().timeIntervalSince1970) }
+
+

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import TrailCore
+
+struct WhoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "who",
+        abstract: "Who acted under a role: each origin identity, its sessions, first and last use, events, errors and chains.",
+        discussion: """
+        ROLE is a role name or ARN, matched against each session's role (case-insensitive); * or % \
+        match any run of characters. Each row is one origin: the IAM user, SAML/OIDC subject, \
+        Identity Center user, AWS service (with the EC2 instance or Lambda function), root or \
+        outside account the attribution traced the sessions back to, and the role chains \
+        (account:role > account:role) it came through. Failed attempts to assume the role are \
+        counted in a note; `trail query failed-assume-role` lists them.
+
+        Exit codes: 0 (also when nothing matched: "(no rows)" on stderr), 3 database missing, \
+        4 bad option value.
+
+        Examples:
+          trail who ProdAdmin
+          trail who arn:aws:iam::444455556666:role/ProdAdmin --since 30d
+          trail who WebAppInstanceRole --service s3 --format json
+          trail who '*Admin*' --errors-only --format csv
+        """
+    )
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Argument(help: ArgumentHelp("Role name or ARN; * is a wildcard.", valueName: "role"))
+    var role: String
+
+    @OptionGroup var filters: FilterOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let report: Report
+        do {
+            let now = currentUnixTime
+            let filter = try filters.eventFilter(now: now)
+            let db = try TrailDatabase.openForReading(database.path)
+            report = try Investigator(database: db, now: now).who(role: role, filter: filter)
+        } catch {
+            throw fail(error)
+        }
+        output.emit(report)
+    }
+}
