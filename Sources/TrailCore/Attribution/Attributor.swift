@@ -62,7 +62,7 @@ public final class Attributor {
                 WHERE c2.shared_event_id = o.shared_event_id AND c2.id <> o.id
                   AND c2.identity_type IS NOT NULL AND c2.identity_type <> 'AWSAccount' AND c2.session_id IS NOT NULL
                 ORDER BY c2.event_id LIMIT 1)
-            WHERE o.identity_type = 'AWSAccount' AND o.shared_event_id IS NOT NULL;
+            WHERE o.shared_event_id IS NOT NULL AND o.identity_type = 'AWSAccount';
             UPDATE events SET session_id = (SELECT session_id FROM event_links l WHERE l.event_rowid = events.id)
             WHERE id IN (SELECT event_rowid FROM event_links);
             """)

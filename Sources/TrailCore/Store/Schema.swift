@@ -29,16 +29,15 @@ public enum Schema {
 
     /// Secondary indexes. Dropped before a first bulk load and built once after it. Each one
     /// costs a pass over the table on a first load and a B-tree insert per event after, so only
-    /// what the attribution, the investigation commands and the reports look up is indexed.
+    /// what the attribution, the investigation commands and the reports look up is indexed
+    /// (cross-account copies, for instance, are found through events_shared).
     public static let eventIndexes: [(name: String, sql: String)] = [
         ("events_time", "CREATE INDEX IF NOT EXISTS events_time ON events(event_ts)"),
         ("events_session", "CREATE INDEX IF NOT EXISTS events_session ON events(session_id, event_ts)"),
         ("events_name", "CREATE INDEX IF NOT EXISTS events_name ON events(event_name, event_ts)"),
         ("events_ip", "CREATE INDEX IF NOT EXISTS events_ip ON events(source_ip_address)"),
         ("events_key", "CREATE INDEX IF NOT EXISTS events_key ON events(access_key_id) WHERE access_key_id IS NOT NULL"),
-        ("events_error", "CREATE INDEX IF NOT EXISTS events_error ON events(error_code, event_ts) WHERE error_code IS NOT NULL"),
         ("events_shared", "CREATE INDEX IF NOT EXISTS events_shared ON events(shared_event_id) WHERE shared_event_id IS NOT NULL"),
-        ("events_copies", "CREATE INDEX IF NOT EXISTS events_copies ON events(shared_event_id) WHERE identity_type = 'AWSAccount'"),
         ("resources_event", "CREATE INDEX IF NOT EXISTS resources_event ON resources(event_id)"),
         ("resources_arn", "CREATE INDEX IF NOT EXISTS resources_arn ON resources(arn)"),
     ]

@@ -24,6 +24,8 @@ public enum TrailDatabase {
         do { _ = try db.scalarText("PRAGMA journal_mode = WAL") } catch let error as DatabaseError where error.isBusy {}
         // Sorts for index builds spill to temporary files rather than growing the heap.
         try db.execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF; PRAGMA temp_store = FILE; PRAGMA cache_size = -65536")
+        // Index builds sort with helper threads.
+        try db.execute("PRAGMA threads = \(max(1, min(4, ProcessInfo.processInfo.activeProcessorCount)))")
         try Schema.migrate(db)
         return db
     }
