@@ -36,15 +36,8 @@ struct DidCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let report: Report
-        do {
-            let now = currentUnixTime
-            let filter = try filters.eventFilter(now: now)
-            let db = try TrailDatabase.openForReading(database.path)
-            report = try Investigator(database: db, now: now).did(identity: identity, filter: filter)
-        } catch {
-            throw fail(error)
+        try investigate(database, filters, output) { investigator, filter in
+            try investigator.did(identity: identity, filter: filter)
         }
-        output.emit(report)
     }
 }

@@ -84,3 +84,19 @@ struct FilterOptions: ParsableArguments {
 var currentUnixTime: Int64 { Int64(Date().timeIntervalSince1970) }
 
 
+
+/// The shape every investigation command shares: open the database read-only, read the
+/// filters against one "now", run the investigation, print its report.
+func investigate(_ database: DatabaseOptions, _ filters: FilterOptions, _ output: OutputOptions,
+                 _ body: (Investigator, EventFilter) throws -> Report) throws {
+    let report: Report
+    do {
+        let now = currentUnixTime
+        let filter = try filters.eventFilter(now: now)
+        let db = try TrailDatabase.openForReading(database.path)
+        report = try body(Investigator(database: db, now: now), filter)
+    } catch {
+        throw fail(error)
+    }
+    output.emit(report)
+}

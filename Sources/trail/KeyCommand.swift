@@ -32,15 +32,8 @@ struct KeyCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let report: Report
-        do {
-            let now = currentUnixTime
-            let filter = try filters.eventFilter(now: now)
-            let db = try TrailDatabase.openForReading(database.path)
-            report = try Investigator(database: db, now: now).key(accessKey, filter: filter)
-        } catch {
-            throw fail(error)
+        try investigate(database, filters, output) { investigator, filter in
+            try investigator.key(accessKey, filter: filter)
         }
-        output.emit(report)
     }
 }

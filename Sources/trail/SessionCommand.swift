@@ -40,15 +40,8 @@ struct SessionCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let report: Report
-        do {
-            let now = currentUnixTime
-            let filter = try filters.eventFilter(now: now)
-            let db = try TrailDatabase.openForReading(database.path)
-            report = try Investigator(database: db, now: now).session(session, filter: filter)
-        } catch {
-            throw fail(error)
+        try investigate(database, filters, output) { investigator, filter in
+            try investigator.session(session, filter: filter)
         }
-        output.emit(report)
     }
 }

@@ -34,15 +34,8 @@ struct WhoCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let report: Report
-        do {
-            let now = currentUnixTime
-            let filter = try filters.eventFilter(now: now)
-            let db = try TrailDatabase.openForReading(database.path)
-            report = try Investigator(database: db, now: now).who(role: role, filter: filter)
-        } catch {
-            throw fail(error)
+        try investigate(database, filters, output) { investigator, filter in
+            try investigator.who(role: role, filter: filter)
         }
-        output.emit(report)
     }
 }
