@@ -36,11 +36,11 @@ do {
         var options = CorpusGenerator.Options()
         guard let out = args.string("out") else { throw Arguments.UsageError(description: "generate needs --out DIR") }
         options.output = out
-        options.events = try args.int("events", default: options.events, minimum: 1)
+        options.events = try args.int("events", default: options.events, minimum: 1, maximum: 100_000_000)
         options.seed = UInt64(try args.int("seed", default: 1))
-        options.days = try args.int("days", default: options.days, minimum: 1)
-        options.gzipLevel = Int32(try args.int("gzip-level", default: 6, minimum: 1))
-        options.workers = try args.int("workers", default: options.workers, minimum: 1)
+        options.days = try args.int("days", default: options.days, minimum: 1, maximum: 3_650)
+        options.gzipLevel = Int32(try args.int("gzip-level", default: 6, minimum: 1, maximum: 9))
+        options.workers = try args.int("workers", default: options.workers, minimum: 1, maximum: 64)
         if let start = args.string("start") {
             guard let epoch = Clock.parseDate(start) else { throw Arguments.UsageError(description: "--start must be YYYY-MM-DD") }
             options.start = epoch

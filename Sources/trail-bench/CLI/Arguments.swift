@@ -42,7 +42,7 @@ struct Arguments {
     func string(_ name: String) -> String? { values[name] }
 
     /// Integers accept `_` and `,` separators and k/M suffixes (`--events 1M`).
-    func int(_ name: String, default fallback: Int, minimum: Int = 0) throws -> Int {
+    func int(_ name: String, default fallback: Int, minimum: Int = 0, maximum: Int = Int.max) throws -> Int {
         guard let text = values[name] else { return fallback }
         var cleaned = text.replacingOccurrences(of: "_", with: "").replacingOccurrences(of: ",", with: "")
         var multiplier = 1
@@ -52,7 +52,7 @@ struct Arguments {
             throw UsageError(description: "--\(name) must be an integer ≥ \(minimum) (got '\(text)')")
         }
         let (product, overflow) = value.multipliedReportingOverflow(by: multiplier)
-        guard !overflow else { throw UsageError(description: "--\(name) is too large") }
+        guard !overflow, product <= maximum else { throw UsageError(description: "--\(name) must be at most \(maximum)") }
         return product
     }
 }

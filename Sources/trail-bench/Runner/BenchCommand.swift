@@ -21,9 +21,9 @@ struct BenchCommand {
     let jobs: Int?
 
     init(_ args: Arguments) throws {
-        events = try args.int("events", default: 1_000_000, minimum: 1)
+        events = try args.int("events", default: 1_000_000, minimum: 1, maximum: 100_000_000)
         seed = UInt64(try args.int("seed", default: 1))
-        days = try args.int("days", default: 2, minimum: 1)
+        days = try args.int("days", default: 2, minimum: 1, maximum: 3_650)
         work = args.string("work") ?? "/tmp/trail-bench"
         corpusOption = args.string("corpus")
         reuse = args.flag("reuse")
@@ -35,7 +35,7 @@ struct BenchCommand {
         queryRuns = try args.int("query-runs", default: 20, minimum: 1)
         skipQueries = args.flag("skip-queries")
         skipAccuracy = args.flag("skip-accuracy")
-        jobs = args.string("jobs") == nil ? nil : try args.int("jobs", default: 0, minimum: 1)
+        jobs = args.string("jobs") == nil ? nil : try args.int("jobs", default: 0, minimum: 1, maximum: 256)
     }
 
     /// Unbuffered, so progress shows up live when stdout is a pipe (tee, CI logs).
@@ -107,8 +107,9 @@ struct BenchCommand {
                                  manifest: manifest, runs: runs, trail: trailRuns, baseline: baselineRuns, queries: queries,
                                  accuracy: accuracy)
         log("\n" + report.text)
-        report.writeJSON(to: "\(work)/results.json")
-        log("\n(raw figures: \(work)/results.json)")
+        let resultsPath = "\(work)/results-\(manifest?.events ?? events).json"
+        report.writeJSON(to: resultsPath)
+        log("\n(raw figures: \(resultsPath))")
         return 0
     }
 
