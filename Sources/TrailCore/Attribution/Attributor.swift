@@ -120,7 +120,7 @@ public final class Attributor {
                 continue
             }
             var issuerByKey: [String: Issuance] = [:]
-            for candidate in linker.byARN[arn] ?? [] where abs(candidate.time - creation) <= 5 {
+            for candidate in linker.calls(predicting: arn, from: creation - 5, to: creation + 5) {
                 if let key = candidate.issuedKey, session.accessKeys.contains(key) { issuerByKey[key] = candidate }
             }
             guard Set(issuerByKey.values.map(\.eventID)).count > 1 else {

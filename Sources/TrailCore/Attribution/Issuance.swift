@@ -1,6 +1,7 @@
 /// A credential-issuing call: an STS AssumeRole* / GetSessionToken / GetFederationToken /
 /// AssumeRoot, a console ConsoleLogin or SwitchRole, or an Identity Center GetRoleCredentials.
-struct Issuance {
+/// A class: the linker files the same call under several keys and must not copy its fields.
+final class Issuance {
     enum API: String {
         case assumeRole = "AssumeRole", assumeRoleWithSAML = "AssumeRoleWithSAML"
         case assumeRoleWithWebIdentity = "AssumeRoleWithWebIdentity", getSessionToken = "GetSessionToken"
@@ -15,7 +16,6 @@ struct Issuance {
     var account: String?
     var region: String?
     var failed: Bool
-    // The caller, as the record names it.
     var callerType: String?
     var callerKey: String?
     var callerARN: String?
@@ -26,7 +26,6 @@ struct Issuance {
     var invokedBy: String?
     var sourceIP: String?
     var sharedEventID: String?
-    // What it issued.
     var predictedARN: String?
     var roleARN: String?
     var sessionName: String?
@@ -34,7 +33,6 @@ struct Issuance {
     var expiresAt: Int64
     var sourceIdentity: String?
     var mfa: Bool
-    // Federation details.
     var samlSubject: String?
     var samlProviderARN: String?
     var webSubject: String?
@@ -43,6 +41,40 @@ struct Issuance {
     var idcAccount: String?
     var idcRoleName: String?
     var callerCreation: Int64?
+
+    init(eventID: String, time: Int64, api: API, account: String?, region: String?, failed: Bool, callerType: String?, callerKey: String?, callerARN: String?, callerPrincipal: String?, callerAccount: String?, callerUserName: String?, callerProvider: String?, invokedBy: String?, sourceIP: String?, sharedEventID: String?, predictedARN: String?, roleARN: String?, sessionName: String?, issuedKey: String?, expiresAt: Int64, sourceIdentity: String?, mfa: Bool, samlSubject: String?, samlProviderARN: String?, webSubject: String?, webProvider: String?, switchFrom: String?, idcAccount: String?, idcRoleName: String?, callerCreation: Int64?) {
+        self.eventID = eventID
+        self.time = time
+        self.api = api
+        self.account = account
+        self.region = region
+        self.failed = failed
+        self.callerType = callerType
+        self.callerKey = callerKey
+        self.callerARN = callerARN
+        self.callerPrincipal = callerPrincipal
+        self.callerAccount = callerAccount
+        self.callerUserName = callerUserName
+        self.callerProvider = callerProvider
+        self.invokedBy = invokedBy
+        self.sourceIP = sourceIP
+        self.sharedEventID = sharedEventID
+        self.predictedARN = predictedARN
+        self.roleARN = roleARN
+        self.sessionName = sessionName
+        self.issuedKey = issuedKey
+        self.expiresAt = expiresAt
+        self.sourceIdentity = sourceIdentity
+        self.mfa = mfa
+        self.samlSubject = samlSubject
+        self.samlProviderARN = samlProviderARN
+        self.webSubject = webSubject
+        self.webProvider = webProvider
+        self.switchFrom = switchFrom
+        self.idcAccount = idcAccount
+        self.idcRoleName = idcRoleName
+        self.callerCreation = callerCreation
+    }
 
     var isConsole: Bool { api == .consoleLogin || api == .switchRole }
     var isIdentityCenterPortal: Bool { api == .getRoleCredentials || api == .federate }
@@ -94,7 +126,7 @@ struct Issuance {
             let duration = statement.isNull(22) ? nil : statement.int64(22)
             let expiresAt = statement.text(21).flatMap(parseExpiration) ?? (time + (duration.map { max($0, 900) } ?? 3600))
             let callerARN = statement.text(8)
-            var issuance = Issuance(
+            let issuance = Issuance(
                 eventID: id, time: time, api: api, account: statement.text(3), region: statement.text(4), failed: failed,
                 callerType: statement.text(6), callerKey: statement.text(7), callerARN: callerARN,
                 callerPrincipal: statement.text(9), callerAccount: statement.text(10), callerUserName: statement.text(11),

@@ -24,24 +24,29 @@ struct SessionLinker {
         case saml, webIdentity = "web_identity", identityCenter = "identity_center", unknown
     }
 
+    /// Successful calls by the ARN they predict, each list in time order, so a session's
+    /// candidates are found by binary search on its creation time, not by scanning them all.
     let byARN: [String: [Issuance]]
-    let bySharedEvent: [String: [Issuance]]
     let portal: [Issuance]
+    /// The first call each caller session made, to name the origin of SAML and web-identity
+    /// callers as their sessions' origins are named.
+    let firstCallByCaller: [String: Issuance]
     /// Console sessions by principal ARN, to find the session a SwitchRole came from.
     var consoleSessions: [String: [SessionAggregate]] = [:]
 
     init(issuances: [Issuance], sessions: [SessionAggregate] = []) {
         var byARN: [String: [Issuance]] = [:]
-        var shared: [String: [Issuance]] = [:]
         var portal: [Issuance] = []
+        var byCaller: [String: Issuance] = [:]
         for issuance in issuances where !issuance.failed {
             if let arn = issuance.predictedARN { byARN[arn, default: []].append(issuance) }
-            if let id = issuance.sharedEventID { shared[id, default: []].append(issuance) }
             if issuance.isIdentityCenterPortal { portal.append(issuance) }
+            if let caller = issuance.callerKey, byCaller[caller] == nil { byCaller[caller] = issuance }
         }
+        for key in byARN.keys { byARN[key]?.sort { ($0.time, $0.eventID) < ($1.time, $1.eventID) } }
         self.byARN = byARN
-        self.bySharedEvent = shared
         self.portal = portal
+        self.firstCallByCaller = byCaller
         for session in sessions where session.creation != nil {
             let kind = Self.kind(of: session)
             if (kind == .userSession || kind == .rootSession || kind == .role), let arn = session.arn {
@@ -68,6 +73,23 @@ struct SessionLinker {
         default: return s.arn?.contains(":assumed-role/") == true ? .role : .unknown
         }
     }
+
+    /// The calls predicting `arn` made between `from` and `to` (inclusive), by binary search.
+    func calls(predicting arn: String?, from: Int64, to: Int64) -> ArraySlice<Issuance> {
+        guard let arn, let all = byARN[arn], from <= to else { return [] }
+        var lo = 0, hi = all.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if all[mid].time < from { lo = mid + 1 } else { hi = mid }
+        }
+        var end = lo
+        while end < all.count && all[end].time <= to { end += 1 }
+        return all[lo..<end]
+    }
+
+    /// Credentials last at most 12 hours (36 for an IAM user's GetSessionToken); a call older
+    /// than this cannot have issued a session first seen now.
+    static let longestValidity: Int64 = 36 * 3600 + 300
 
     // MARK: linking
 
@@ -107,12 +129,15 @@ struct SessionLinker {
             return Link(issuance: nil, method: "identity", confidence: .strong,
                         parent: .origin(Origin(kind: .externalAccount, id: s.account, detail: s.principalID, account: s.account)),
                         reason: "request made by another account; its own copy of the event is not in the ingested logs")
-        case .saml:
+        case .saml, .webIdentity:
+            // The federated caller of an AssumeRoleWith* call: name it exactly as the sessions it
+            // opened are named (SAML provider ARN, Identity Center user, OIDC subject and provider).
+            if let call = firstCallByCaller[s.key], case .origin(let origin) = parent(of: call, for: s) {
+                return Link(issuance: nil, method: "identity", confidence: .exact, parent: .origin(origin), reason: nil)
+            }
+            let kind: Origin.Kind = Self.kind(of: s) == .saml ? .samlUser : .webIdentityUser
             return Link(issuance: nil, method: "identity", confidence: .exact,
-                        parent: .origin(Origin(kind: .samlUser, id: s.userName, detail: s.identityProvider, account: nil)), reason: nil)
-        case .webIdentity:
-            return Link(issuance: nil, method: "identity", confidence: .exact,
-                        parent: .origin(Origin(kind: .webIdentityUser, id: s.userName, detail: s.identityProvider, account: nil)), reason: nil)
+                        parent: .origin(Origin(kind: kind, id: s.userName, detail: s.identityProvider, account: nil)), reason: nil)
         case .identityCenter:
             return Link(issuance: nil, method: "identity", confidence: .exact,
                         parent: .origin(Origin(kind: .identityCenterUser, id: s.userName ?? s.onBehalfOfUserID, detail: s.onBehalfOfUserID, account: nil)),
@@ -135,8 +160,9 @@ struct SessionLinker {
 
     /// L1–L3 against the calls that predict this session's ARN.
     func linkByIssuance(_ s: SessionAggregate, apis: Set<Issuance.API>) -> Link? {
-        guard let arn = s.arn, let all = byARN[arn] else { return nil }
-        let candidates = all.filter { apis.contains($0.api) }
+        guard let arn = s.arn else { return nil }
+        let window = s.creation.map { ($0 - 5, $0 + 5) } ?? (s.firstSeen - Self.longestValidity, s.firstSeen + 2)
+        let candidates = calls(predicting: arn, from: window.0, to: window.1).filter { apis.contains($0.api) }
         guard !candidates.isEmpty else { return nil }
         let keys = Set(s.accessKeys)
 
@@ -189,7 +215,7 @@ struct SessionLinker {
         return nil
     }
 
-    private func nearest(_ list: [Issuance], to time: Int64) -> Issuance? {
+    private func nearest<C: Collection>(_ list: C, to time: Int64) -> Issuance? where C.Element == Issuance {
         list.min { (abs($0.time - time), $0.eventID) < (abs($1.time - time), $1.eventID) }
     }
 
@@ -200,7 +226,7 @@ struct SessionLinker {
     /// L5: the IAM user's or root's console session follows its ConsoleLogin within a minute.
     private func consoleLogin(for s: SessionAggregate) -> Issuance? {
         guard let arn = s.arn, let creation = s.creation else { return nil }
-        let logins = (byARN[arn] ?? []).filter { $0.api == .consoleLogin && $0.time - 5 <= creation && creation <= $0.time + 60 }
+        let logins = calls(predicting: arn, from: creation - 60, to: creation + 5).filter { $0.api == .consoleLogin }
         return nearest(logins, to: creation)
     }
 
@@ -209,7 +235,7 @@ struct SessionLinker {
         // The SwitchRole record itself carries the new session's ARN but no creationDate.
         guard let arn = s.arn else { return nil }
         let creation = s.creation ?? s.firstSeen
-        let switches = (byARN[arn] ?? []).filter { $0.api == .switchRole && abs($0.time - creation) <= 5 }
+        let switches = calls(predicting: arn, from: creation - 5, to: creation + 5).filter { $0.api == .switchRole }
         guard let found = nearest(switches, to: creation) else { return nil }
         guard let from = found.switchFrom else {
             return Link(issuance: found, method: "L6 switch role", confidence: .heuristic, parent: .origin(.unknown()),
