@@ -25,8 +25,11 @@ public final class Attributor {
             sessions = try splitSessionsByIssuedKey(sessions, linker: SessionLinker(issuances: issuances))
             let linker = SessionLinker(issuances: issuances, sessions: sessions)
             var resolver = OriginResolver(sessions: sessions, linker: linker)
-            for session in sessions {
-                let resolved = resolver.resolve(session.key)
+            let order = sessions.map(\.key)
+            sessions = []
+            for key in order {
+                guard let session = resolver.sessions[key] else { continue }
+                let resolved = resolver.resolve(key)
                 try writer.write(session, resolved)
                 summary.sessions += 1
                 summary.events += session.events

@@ -32,7 +32,7 @@ struct SessionLinker {
     /// callers as their sessions' origins are named.
     let firstCallByCaller: [String: Issuance]
     /// Console sessions by principal ARN, to find the session a SwitchRole came from.
-    var consoleSessions: [String: [SessionAggregate]] = [:]
+    var consoleSessions: [String: [(creation: Int64, key: String)]] = [:]
 
     init(issuances: [Issuance], sessions: [SessionAggregate] = []) {
         var byARN: [String: [Issuance]] = [:]
@@ -47,10 +47,11 @@ struct SessionLinker {
         self.byARN = byARN
         self.portal = portal
         self.firstCallByCaller = byCaller
-        for session in sessions where session.creation != nil {
+        for session in sessions {
+            guard let creation = session.creation, let arn = session.arn else { continue }
             let kind = Self.kind(of: session)
-            if (kind == .userSession || kind == .rootSession || kind == .role), let arn = session.arn {
-                consoleSessions[arn, default: []].append(session)
+            if kind == .userSession || kind == .rootSession || kind == .role {
+                consoleSessions[arn, default: []].append((creation, session.key))
             }
         }
     }
@@ -242,8 +243,8 @@ struct SessionLinker {
                         reason: "SwitchRole \(found.eventID) does not say which principal switched")
         }
         // The parent is the source principal's console session active when it switched.
-        let active = (consoleSessions[from] ?? []).filter { ($0.creation ?? 0) <= found.time + 5 }
-        if let source = active.max(by: { ($0.creation ?? 0, $0.key) < ($1.creation ?? 0, $1.key) }) {
+        let active = (consoleSessions[from] ?? []).filter { $0.creation <= found.time + 5 }
+        if let source = active.max(by: { ($0.creation, $0.key) < ($1.creation, $1.key) }) {
             return Link(issuance: found, method: "L6 switch role", confidence: .heuristic, parent: .session(source.key),
                         reason: "console switch role from \(from)")
         }

@@ -189,6 +189,9 @@ public final class Ingester {
         reporter?.finishProgress()
 
         summary.loadSeconds = Date().timeIntervalSince(start)
+        // The parser threads' freed buffers sit in their malloc arenas; give them back before
+        // the index build and the attribution need memory of their own.
+        Memory.releaseFreed()
         // Built once here on a first load; a no-op otherwise (and a repair after a crash).
         for index in Schema.eventIndexes { try db.execute(index.sql) }
         summary.indexSeconds = Date().timeIntervalSince(start) - summary.loadSeconds
