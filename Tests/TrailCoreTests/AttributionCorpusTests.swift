@@ -87,6 +87,23 @@ struct AttributionCorpusTests {
         }
     }
 
+    @Test("shared corpus: every parseable record stored, broken files named, a second run adds nothing")
+    func corpusIngestAndRerun() throws {
+        try #require(FileManager.default.fileExists(atPath: Self.corpus), "the shared corpus is missing at \(Self.corpus)")
+        try withHarness { h in
+            let first = try h.ingest([Self.corpus])
+            #expect(first.eventsNew > 500)
+            // The processing library's deliberately malformed fixture is the one file that cannot be read.
+            #expect(first.failures.contains { $0.path.hasSuffix("SerializerTestFileBadJsonFormat.json") && $0.status == "failed" })
+            #expect(first.filesFailed == 1, "\(first.failures.filter { $0.status == "failed" })")
+            let second = try h.ingest([Self.corpus])
+            #expect(second.eventsNew == 0)
+            #expect(second.filesUnchanged == second.filesSeen)
+            #expect(second.filesFailed == 0)
+            #expect(second.filesPreviouslyFailed == 1)
+        }
+    }
+
     @Test("shared corpus: no record gets an origin its own data contradicts")
     func corpusNoContradictions() throws {
         try #require(FileManager.default.fileExists(atPath: Self.corpus), "the shared corpus is missing at \(Self.corpus)")
