@@ -5,6 +5,7 @@
 -- severity: medium
 -- cis: 4.1 (v1.4 to v5.0); 3.1 in v1.2
 -- rationale: Denied calls show probing, misconfigured automation or a stolen credential testing its reach; the origin says whose.
+-- rationale: Matched with GLOB, case-sensitive as the filter pattern is; an AccessDenied only in errorMessage does not count.
 -- filter: {($.errorCode="*UnauthorizedOperation") || ($.errorCode="AccessDenied*")}
 -- param: since time optional Only events at or after this time: ISO-8601, a date, or 90m / 24h / 7d ago
 -- param: until time optional Only events before this time
@@ -13,7 +14,7 @@
 SELECT time, account, region, event, error_code AS error, resources, origin_type, origin, origin_detail, chain,
        session, source_ip, event_id
 FROM event_findings
-WHERE (error_code LIKE '%UnauthorizedOperation' OR error_code LIKE 'AccessDenied%')
+WHERE (error_code GLOB '*UnauthorizedOperation' OR error_code GLOB 'AccessDenied*')
   AND (:since IS NULL OR event_ts >= :since)
   AND (:until IS NULL OR event_ts < :until)
   AND (:account IS NULL OR account = :account)

@@ -8,8 +8,8 @@
 -- param: until time optional Only events before this time
 -- param: account text optional Only events in this AWS account
 -- example: trail report hygiene-console-login-without-mfa --since 7d
-SELECT time, account, region, event, identity_type, actor_arn AS principal, source_ip, user_agent, origin_type, origin,
-       session, event_id
+SELECT time, account, region, event, resources, identity_type, actor_arn AS principal, source_ip, user_agent,
+       origin_type, origin, origin_detail, chain, session, event_id
 FROM event_findings
 WHERE event_name = 'ConsoleLogin' AND identity_type IN ('IAMUser', 'Root')
   AND CASE WHEN json_valid(response_elements) THEN json_extract(response_elements, '$.ConsoleLogin') END = 'Success'

@@ -12,7 +12,8 @@
 SELECT min(a.event_time) AS first_seen, max(a.event_time) AS last_seen, a.account_id AS account, a.access_key_id AS access_key,
        a.origin_id AS origin, count(DISTINCT a.source_ip_address) AS source_ips, count(*) AS events,
        (SELECT group_concat(ip, ' ') FROM (SELECT DISTINCT a2.source_ip_address AS ip FROM event_attribution a2
-          WHERE a2.access_key_id = a.access_key_id ORDER BY 1)) AS addresses
+          WHERE a2.access_key_id = a.access_key_id AND a2.account_id = a.account_id
+            AND (:since IS NULL OR a2.event_ts >= :since) AND (:until IS NULL OR a2.event_ts < :until) ORDER BY 1)) AS addresses
 FROM event_attribution a
 WHERE a.access_key_id GLOB 'AKIA*'
   AND (:since IS NULL OR a.event_ts >= :since)
@@ -20,4 +21,4 @@ WHERE a.access_key_id GLOB 'AKIA*'
   AND (:account IS NULL OR a.account_id = :account)
 GROUP BY a.account_id, a.access_key_id, a.origin_id
 HAVING count(DISTINCT a.source_ip_address) >= :min_ips
-ORDER BY source_ips DESC, access_key;
+ORDER BY source_ips DESC, access_key, account, origin;

@@ -8,17 +8,30 @@
 -- param: until time optional Only events before this time
 -- param: account text optional Only events in this AWS account
 -- example: trail report hygiene-long-term-key-usage --since 7d
-SELECT min(time) AS first_seen, max(time) AS last_seen, origin_type, origin,
-       sum(access_key_id GLOB 'AKIA*') AS long_term_events,
-       sum(access_key_id GLOB 'ASIA*') AS temporary_events,
-       count(DISTINCT CASE WHEN access_key_id GLOB 'AKIA*' THEN access_key_id END) AS long_term_keys,
-       group_concat(DISTINCT CASE WHEN access_key_id GLOB 'AKIA*' THEN access_key_id END) AS keys,
-       group_concat(DISTINCT account) AS accounts
-FROM event_findings
-WHERE origin_type IN ('iam_user', 'root')
-  AND (:since IS NULL OR event_ts >= :since)
-  AND (:until IS NULL OR event_ts < :until)
-  AND (:account IS NULL OR account = :account)
-GROUP BY origin_type, origin
+-- The key and account lists are built from sorted distinct values, so they read the same
+-- whatever order the events were stored in.
+WITH f AS (
+  SELECT time, origin_type, origin, access_key_id, account
+  FROM event_findings
+  WHERE origin_type IN ('iam_user', 'root')
+    AND (:since IS NULL OR event_ts >= :since)
+    AND (:until IS NULL OR event_ts < :until)
+    AND (:account IS NULL OR account = :account)),
+key_lists AS (
+  SELECT origin_type, origin, group_concat(access_key_id, ',') AS keys
+  FROM (SELECT DISTINCT origin_type, origin, access_key_id FROM f WHERE access_key_id GLOB 'AKIA*' ORDER BY 1, 2, 3)
+  GROUP BY origin_type, origin),
+account_lists AS (
+  SELECT origin_type, origin, group_concat(account, ',') AS accounts
+  FROM (SELECT DISTINCT origin_type, origin, account FROM f WHERE account IS NOT NULL ORDER BY 1, 2, 3)
+  GROUP BY origin_type, origin)
+SELECT min(f.time) AS first_seen, max(f.time) AS last_seen, f.origin_type, f.origin,
+       sum(f.access_key_id GLOB 'AKIA*') AS long_term_events,
+       sum(f.access_key_id GLOB 'ASIA*') AS temporary_events,
+       count(DISTINCT CASE WHEN f.access_key_id GLOB 'AKIA*' THEN f.access_key_id END) AS long_term_keys,
+       k.keys, l.accounts
+FROM f JOIN key_lists k ON k.origin_type = f.origin_type AND k.origin = f.origin
+  LEFT JOIN account_lists l ON l.origin_type = f.origin_type AND l.origin = f.origin
+GROUP BY f.origin_type, f.origin
 HAVING long_term_events > 0
-ORDER BY long_term_events DESC, origin;
+ORDER BY long_term_events DESC, f.origin_type, f.origin;

@@ -25,7 +25,28 @@ SELECT strftime('%Y-%m-%dT%H:00:00Z', hours.h, 'unixepoch') AS hour, streams.acc
 FROM streams CROSS JOIN hours
 WHERE NOT EXISTS (SELECT 1 FROM logged l WHERE l.account IS streams.account AND l.region IS streams.region AND l.h = hours.h)
 UNION ALL
-SELECT substr(f.ingested_at, 1, 13) || ':00:00Z', NULL, NULL, f.status || ': ' || coalesce(f.error, ''), f.path
-FROM files f
-WHERE f.status IN ('failed', 'partial')
+-- Files that could not be read whole. Their hour, account and region come from the CloudTrail
+-- file name (<account>_CloudTrail_<region>_<YYYYMMDDTHHMMZ>_<id>.json.gz), not from when they
+-- were ingested, so the report does not depend on the ingest's clock; a file named otherwise
+-- cannot be placed and is listed in every window.
+SELECT n.hour, n.account, n.region, n.status || ': ' || coalesce(n.error, ''), n.path
+FROM (
+  SELECT b.path, b.status, b.error,
+         CASE WHEN b.stamp GLOB '[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9]Z'
+              THEN substr(b.stamp, 1, 4) || '-' || substr(b.stamp, 5, 2) || '-' || substr(b.stamp, 7, 2) || 'T' || substr(b.stamp, 10, 2) || ':00:00Z'
+         END AS hour,
+         b.account, b.region
+  FROM (
+    SELECT p.path, p.status, p.error,
+           CASE WHEN p.named THEN substr(p.base, 1, 12) END AS account,
+           CASE WHEN p.named THEN substr(p.rest, 1, instr(p.rest, '_') - 1) END AS region,
+           CASE WHEN p.named THEN substr(p.rest, instr(p.rest, '_') + 1, 14) END AS stamp
+    FROM (
+      SELECT f.path, f.status, f.error, base, substr(base, 25) AS rest,
+             base GLOB '[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]_CloudTrail_*_*_*' AS named
+      FROM (SELECT f.*, replace(f.path, rtrim(f.path, replace(f.path, '/', '')), '') AS base FROM files f) f
+      WHERE f.status IN ('failed', 'partial')) p) b) n
+WHERE (n.hour IS NULL OR ((:since IS NULL OR CAST(strftime('%s', n.hour) AS INTEGER) >= :since / 3600 * 3600)
+                         AND (:until IS NULL OR CAST(strftime('%s', n.hour) AS INTEGER) < :until)))
+  AND (:account IS NULL OR n.account IS NULL OR n.account = :account)
 ORDER BY 2, 3, 1, 5;

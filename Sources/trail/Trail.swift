@@ -18,7 +18,7 @@ struct Trail: ParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [IngestCommand.self, StatsCommand.self, QueryCommand.self, SchemaCommand.self, WhoCommand.self,
-                      DidCommand.self, SessionCommand.self, KeyCommand.self, ExplainCommand.self]
+                      DidCommand.self, SessionCommand.self, KeyCommand.self, ExplainCommand.self, ReportCommand.self, PolicyCommand.self]
     )
 }
 

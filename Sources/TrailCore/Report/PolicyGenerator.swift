@@ -38,7 +38,9 @@ public struct PolicyGenerator {
     public init(_ db: Database) { self.db = db }
 
     /// The policy for the sessions of `role` (a role name or ARN), in `[since, until)`, optionally
-    /// only for the sessions whose origin is `originID`.
+    /// only for the sessions whose origin is `originID`. `originID` matches as `origins` lists
+    /// origins (origin id, else detail, else ""), so every listed origin, an unknown one
+    /// included, selects its own sessions.
     public func policy(role: String, since: Int64?, until: Int64?, originID: String? = nil) throws -> Policy {
         let sql = """
             SELECT a.event_source, a.event_name, a.event_type, a.error_code, a.event_id,
@@ -47,7 +49,7 @@ public struct PolicyGenerator {
             JOIN event_attribution a ON a.session_id = s.id
             WHERE (s.role_arn = :role OR s.role_name = :role)
               AND (:since IS NULL OR a.event_ts >= :since) AND (:until IS NULL OR a.event_ts < :until)
-              AND (:origin IS NULL OR s.origin_id = :origin OR s.origin_detail = :origin)
+              AND (:origin IS NULL OR coalesce(s.origin_id, s.origin_detail, '') = :origin OR s.origin_detail = :origin)
             """
         let statement = try db.prepare(sql)
         try statement.bind(.text(role), at: statement.parameterIndex(":role"))
