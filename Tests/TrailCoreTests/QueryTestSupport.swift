@@ -40,6 +40,8 @@ enum QueryFixture {
             options.jobs = 2
             let summary = try Ingester(databasePath: path, options: options).run(InputDiscovery.discover([directory.path]))
             precondition(summary.eventsNew == 23 && !summary.hasProblems, "fixture ingest: \(summary.text)")
+            // The database must outlive every test of the run; remove it when the process ends.
+            atexit { QueryFixture.removeDatabaseFolder() }
             return path
         } catch {
             preconditionFailure("cannot build the query fixture database: \(error)")
@@ -47,6 +49,10 @@ enum QueryFixture {
     }()
 
     static func open() throws -> Database { try TrailDatabase.openForReading(databasePath) }
+
+    static func removeDatabaseFolder() {
+        try? FileManager.default.removeItem(at: URL(fileURLWithPath: databasePath).deletingLastPathComponent())
+    }
 
     static func runner() throws -> QueryRunner { QueryRunner(database: try open(), now: now) }
 

@@ -208,7 +208,7 @@ public enum Schema {
         SELECT a.event_time AS time, a.event_ts, a.account_id AS account, a.region,
                replace(a.event_source, '.amazonaws.com', '') || ':' || a.event_name AS event,
                a.event_source, a.event_name, a.error_code, a.error_message,
-               (SELECT group_concat(r.arn, ' ') FROM resources r WHERE r.event_id = a.event_id) AS resources,
+               (SELECT group_concat(arn, ' ') FROM (SELECT r.arn FROM resources r WHERE r.event_id = a.event_id ORDER BY r.position)) AS resources,
                a.origin_type, coalesce(a.origin_id, '') AS origin, a.origin_detail,
                coalesce((SELECT group_concat(value, ' > ') FROM json_each(a.chain)), '') AS chain,
                a.session_key AS session, a.confidence, a.source_ip_address AS source_ip, a.user_agent,
