@@ -16,7 +16,7 @@ FROM event_findings
 WHERE event_name = 'ConsoleLogin'
   AND identity_type = 'IAMUser' AND CASE WHEN json_valid(response_elements) THEN json_extract(response_elements, '$.ConsoleLogin') END = 'Success'
   AND lower(coalesce(CASE WHEN json_valid(additional_event_data) THEN json_extract(additional_event_data, '$.MFAUsed') END, '')) <> 'yes'
-  AND (:since IS NULL OR event_ts >= :since)
-  AND (:until IS NULL OR event_ts < :until)
+  AND (:since IS NULL OR +event_ts >= :since)
+  AND (:until IS NULL OR +event_ts < :until)
   AND (:account IS NULL OR account = :account)
-ORDER BY event_ts, event_id;
+ORDER BY +event_ts, event_id;

@@ -13,8 +13,9 @@
 SELECT time, account, region, event, error_code AS error, resources, origin_type, origin, origin_detail, chain,
        session, source_ip, event_id
 FROM event_findings
-WHERE identity_type = 'Root' AND via_service IS NULL AND coalesce(event_type, '') <> 'AwsServiceEvent'
-  AND (:since IS NULL OR event_ts >= :since)
-  AND (:until IS NULL OR event_ts < :until)
+WHERE session_id IN (SELECT id FROM sessions WHERE identity_type = 'Root')
+  AND identity_type = 'Root' AND via_service IS NULL AND coalesce(event_type, '') <> 'AwsServiceEvent'
+  AND (:since IS NULL OR +event_ts >= :since)
+  AND (:until IS NULL OR +event_ts < :until)
   AND (:account IS NULL OR account = :account)
-ORDER BY event_ts, event_id;
+ORDER BY +event_ts, event_id;

@@ -14,7 +14,7 @@ SELECT time, account, region, event, error_code AS error, resources, origin_type
        session, source_ip, event_id
 FROM event_findings
 WHERE event_source = 'config.amazonaws.com' AND event_name IN ('StopConfigurationRecorder', 'DeleteDeliveryChannel', 'PutDeliveryChannel', 'PutConfigurationRecorder')
-  AND (:since IS NULL OR event_ts >= :since)
-  AND (:until IS NULL OR event_ts < :until)
+  AND (:since IS NULL OR +event_ts >= :since)
+  AND (:until IS NULL OR +event_ts < :until)
   AND (:account IS NULL OR account = :account)
-ORDER BY event_ts, event_id;
+ORDER BY +event_ts, event_id;

@@ -11,8 +11,8 @@
 SELECT time, account, region, event, error_code AS error, resources, origin_type, origin, origin_detail, chain,
        session, source_ip, event_id
 FROM event_findings
-WHERE origin_type = 'root'
-  AND (:since IS NULL OR event_ts >= :since)
-  AND (:until IS NULL OR event_ts < :until)
+WHERE session_id IN (SELECT id FROM sessions WHERE origin_type = 'root')
+  AND (:since IS NULL OR +event_ts >= :since)
+  AND (:until IS NULL OR +event_ts < :until)
   AND (:account IS NULL OR account = :account)
-ORDER BY event_ts, event_id;
+ORDER BY +event_ts, event_id;

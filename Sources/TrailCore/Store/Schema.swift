@@ -37,6 +37,7 @@ public enum Schema {
         ("events_name", "CREATE INDEX IF NOT EXISTS events_name ON events(event_name, event_ts)"),
         ("events_ip", "CREATE INDEX IF NOT EXISTS events_ip ON events(source_ip_address)"),
         ("events_key", "CREATE INDEX IF NOT EXISTS events_key ON events(access_key_id) WHERE access_key_id IS NOT NULL"),
+        ("events_error", "CREATE INDEX IF NOT EXISTS events_error ON events(error_code) WHERE error_code IS NOT NULL"),
         ("events_shared", "CREATE INDEX IF NOT EXISTS events_shared ON events(shared_event_id) WHERE shared_event_id IS NOT NULL"),
         ("resources_event", "CREATE INDEX IF NOT EXISTS resources_event ON resources(event_id)"),
         ("resources_arn", "CREATE INDEX IF NOT EXISTS resources_arn ON resources(arn)"),
@@ -212,7 +213,7 @@ public enum Schema {
                a.origin_type, coalesce(a.origin_id, '') AS origin, a.origin_detail,
                coalesce((SELECT group_concat(value, ' > ') FROM json_each(a.chain)), '') AS chain,
                a.session_key AS session, a.confidence, a.source_ip_address AS source_ip, a.user_agent,
-               a.identity_type, a.actor_arn, a.access_key_id, a.via_service, a.event_type, a.mfa, a.event_id,
+               a.identity_type, a.actor_arn, a.access_key_id, a.via_service, a.event_type, a.mfa, a.event_id, a.session_id,
                a.request_parameters, a.response_elements, a.additional_event_data
         FROM event_attribution a;
         """),
