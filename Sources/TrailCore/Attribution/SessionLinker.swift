@@ -33,6 +33,9 @@ struct SessionLinker {
     let firstCallByCaller: [String: Issuance]
     /// Console sessions by principal ARN, to find the session a SwitchRole came from.
     var consoleSessions: [String: [(creation: Int64, key: String)]] = [:]
+    /// Identity Center user ids that sessions show in `onBehalfOf`, by `arn@creation`, so the
+    /// AssumeRoleWithSAML that opened a session names its user as the session does.
+    var identityCenterUsers: [String: String] = [:]
 
     init(issuances: [Issuance], sessions: [SessionAggregate] = []) {
         var byARN: [String: [Issuance]] = [:]
@@ -53,6 +56,7 @@ struct SessionLinker {
             if kind == .userSession || kind == .rootSession || kind == .role {
                 consoleSessions[arn, default: []].append((creation, session.key))
             }
+            if let user = session.onBehalfOfUserID { identityCenterUsers["\(arn)@\(creation)"] = user }
         }
     }
 
@@ -301,8 +305,10 @@ struct SessionLinker {
             let identityCenter = (issuance.samlProviderARN?.contains("AWSSSO_") ?? false)
                 || (issuance.roleARN?.contains("/aws-reserved/sso.amazonaws.com/") ?? false)
             if identityCenter {
+                let issued = issuance.predictedARN.flatMap { identityCenterUsers["\($0)@\(issuance.time)"] }
                 return .origin(Origin(kind: .identityCenterUser, id: issuance.samlSubject ?? issuance.callerUserName,
-                                      detail: child.onBehalfOfUserID ?? issuance.roleARN.flatMap { Self.permissionSet($0) }, account: nil))
+                                      detail: child.onBehalfOfUserID ?? issued ?? issuance.roleARN.flatMap { Self.permissionSet($0) },
+                                      account: nil))
             }
             return .origin(Origin(kind: .samlUser, id: issuance.samlSubject ?? issuance.callerUserName,
                                   detail: issuance.samlProviderARN ?? issuance.callerProvider, account: nil))
