@@ -291,7 +291,7 @@ struct AttributionOrderTests {
             reference = try h.snapshot()
         }
         #expect(reference.count > 40)
-        var generator = SeededGenerator(seed: 2026)
+        var generator = TS.SplitMix64(seed: 2026)
         for trial in 0..<4 {
             try withHarness { h in
                 let paths = try Self.corpus(in: h).shuffled(using: &generator)
@@ -306,18 +306,5 @@ struct AttributionOrderTests {
                 #expect(try h.snapshot() == reference, "trial \(trial)")
             }
         }
-    }
-}
-
-/// SplitMix64: a reproducible shuffle.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

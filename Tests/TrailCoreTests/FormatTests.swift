@@ -2,45 +2,8 @@ import Foundation
 import Testing
 @testable import TrailCore
 
-/// A strict RFC 4180 reader for checking trail's CSV: quoted fields, doubled quotes, CRLF (or
-/// LF) record ends, line breaks inside quotes.
-func parseCSV(_ text: String) throws -> [[String]] {
-    struct Malformed: Error { let reason: String }
-    var records: [[String]] = []
-    var record: [String] = []
-    var field = ""
-    var quoted = false
-    var fieldStarted = false
-    var chars = Array(text.unicodeScalars)[...]
-    while let c = chars.popFirst() {
-        if quoted {
-            if c == "\"" {
-                if chars.first == "\"" { field.unicodeScalars.append("\""); chars.removeFirst() } else { quoted = false }
-            } else {
-                field.unicodeScalars.append(c)
-            }
-            continue
-        }
-        switch c {
-        case "\"":
-            guard !fieldStarted else { throw Malformed(reason: "quote inside an unquoted field") }
-            quoted = true
-            fieldStarted = true
-        case ",":
-            record.append(field); field = ""; fieldStarted = false
-        case "\r":
-            guard chars.first == "\n" else { throw Malformed(reason: "bare CR") }
-        case "\n":
-            record.append(field); records.append(record); record = []; field = ""; fieldStarted = false
-        default:
-            field.unicodeScalars.append(c)
-            fieldStarted = true
-        }
-    }
-    guard !quoted else { throw Malformed(reason: "unterminated quote") }
-    if fieldStarted || !record.isEmpty { record.append(field); records.append(record) }
-    return records
-}
+/// CSV read back with the strict RFC 4180 reader shared by the tests (ReportTestSupport.swift).
+func parseCSV(_ text: String) throws -> [[String]] { try RFC4180.parse(text) }
 
 @Suite("Format: table, JSON, JSON lines, CSV")
 struct FormatTests {

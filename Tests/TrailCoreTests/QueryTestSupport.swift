@@ -93,27 +93,7 @@ struct QueryScratch {
 
 /// The `trail` executable and a way to run it, for the command-line tests.
 enum QueryCLI {
-    static let executable: String? = {
-        var candidates: [URL] = [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()]
-        if let first = CommandLine.arguments.first {
-            let url = URL(fileURLWithPath: first)
-            candidates.append(url.deletingLastPathComponent())
-            candidates.append(url.resolvingSymlinksInPath().deletingLastPathComponent())
-        }
-        for directory in candidates {
-            var dir = directory
-            for _ in 0..<3 {
-                let candidate = dir.appendingPathComponent("trail").path
-                var isDirectory: ObjCBool = false
-                if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue,
-                   FileManager.default.isExecutableFile(atPath: candidate) {
-                    return candidate
-                }
-                dir = dir.deletingLastPathComponent()
-            }
-        }
-        return nil
-    }()
+    static var executable: String? { TS.trailExecutable }
 
     struct Output {
         var status: Int32

@@ -5,17 +5,7 @@ import Testing
 /// Runs the real `trail` binary as separate processes: killed mid-run, and several at once.
 @Suite("Robustness: crashes and concurrent processes", .serialized)
 struct RobustnessProcessTests {
-    static var trail: String? {
-        var directories: [URL] = [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()]
-        if let first = CommandLine.arguments.first { directories.append(URL(fileURLWithPath: first).deletingLastPathComponent()) }
-        for directory in directories {
-            for candidate in [directory, directory.deletingLastPathComponent()] {
-                let path = candidate.appendingPathComponent("trail").path
-                if FileManager.default.isExecutableFile(atPath: path) { return path }
-            }
-        }
-        return nil
-    }
+    static var trail: String? { TS.trailExecutable }
 
     /// A tree of `files` log files in the S3 layout, `perFile` records each, all eventIDs distinct;
     /// a few role sessions so that the session tallies are exercised too.
@@ -102,7 +92,7 @@ struct RobustnessProcessTests {
         #expect(expected.ledgerRecords == expected.events)
         #expect(expected.sessionEvents == expected.events)
 
-        var generator = SeededGenerator(seed: 7)
+        var generator = TS.SplitMix64(seed: 7)
         var killedMidRun = 0
         var trial = 0
         // Until 20 kills have landed while the ingest was running (at most 60 attempts).

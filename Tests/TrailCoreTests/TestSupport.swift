@@ -291,7 +291,7 @@ enum TS {
         for directory in candidates {
             var dir = directory
             // The bundle may be a directory (macOS .xctest) whose parent holds the products.
-            for _ in 0..<2 {
+            for _ in 0..<3 {
                 let candidate = dir.appendingPathComponent("trail").path
                 var isDirectory: ObjCBool = false
                 if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue,

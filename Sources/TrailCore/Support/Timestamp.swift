@@ -101,8 +101,13 @@ public enum Timestamp {
 }
 
 extension Timestamp {
-    /// Appends `YYYY-MM-DDTHH:MM:SSZ` as bytes, without allocating a String (the ingest hot path).
-    static func appendISO(_ seconds: Int64, to out: inout [UInt8]) {
+    /// A UTC calendar date and time.
+    public struct Civil: Sendable, Equatable {
+        public var year, month, day, hour, minute, second: Int
+    }
+
+    /// Unix seconds to UTC calendar fields (Howard Hinnant's civil_from_days).
+    public static func civil(_ seconds: Int64) -> Civil {
         let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
         let rem = Int(seconds - Int64(days) * 86_400)
         let z = days + 719_468
@@ -114,17 +119,34 @@ extension Timestamp {
         let d = doy - (153 * mp + 2) / 5 + 1
         let m = mp < 10 ? mp + 3 : mp - 9
         let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        func put(_ v: Int, _ width: Int) {
-            var divisor = 1
-            for _ in 1..<width { divisor *= 10 }
-            var value = max(0, v)
-            while divisor > 0 {
-                out.append(UInt8(0x30 + (value / divisor) % 10))
-                value %= divisor * 10
-                divisor /= 10
-            }
+        return Civil(year: y, month: m, day: d, hour: rem / 3600, minute: rem / 60 % 60, second: rem % 60)
+    }
+
+    /// Unix seconds of midnight UTC on a calendar date.
+    public static func epoch(year: Int, month: Int, day: Int) -> Int64 {
+        Int64(daysFromCivil(year: year, month: month, day: day)) * 86_400
+    }
+
+    /// Appends `value` as `width` decimal digits.
+    public static func appendDigits(_ value: Int, width: Int, to out: inout [UInt8]) {
+        var divisor = 1
+        for _ in 1..<width { divisor *= 10 }
+        var v = max(0, value)
+        while divisor > 0 {
+            out.append(UInt8(0x30 + (v / divisor) % 10))
+            v %= divisor
+            divisor /= 10
         }
-        put(y, 4); out.append(0x2D); put(m, 2); out.append(0x2D); put(d, 2); out.append(0x54)
-        put(rem / 3600, 2); out.append(0x3A); put(rem / 60 % 60, 2); out.append(0x3A); put(rem % 60, 2); out.append(0x5A)
+    }
+
+    /// Appends `YYYY-MM-DDTHH:MM:SSZ` as bytes, without allocating a String (the ingest hot path).
+    public static func appendISO(_ seconds: Int64, to out: inout [UInt8]) {
+        let c = civil(seconds)
+        appendDigits(c.year, width: 4, to: &out); out.append(0x2D)
+        appendDigits(c.month, width: 2, to: &out); out.append(0x2D)
+        appendDigits(c.day, width: 2, to: &out); out.append(0x54)
+        appendDigits(c.hour, width: 2, to: &out); out.append(0x3A)
+        appendDigits(c.minute, width: 2, to: &out); out.append(0x3A)
+        appendDigits(c.second, width: 2, to: &out); out.append(0x5A)
     }
 }
