@@ -11,7 +11,8 @@ public struct DecompressionError: Error, Sendable, Equatable, CustomStringConver
 /// shippers) are all read; a stream that ends early is reported as truncated.
 public enum Gunzip {
     /// Output files larger than this are refused: byte ranges are 32-bit and memory is bounded.
-    public static let maximumOutput = 1 << 30
+    /// (CloudTrail's own files stay far below it.)
+    public static let maximumOutput = 1 << 29
 
     public static func isGzip(_ data: [UInt8]) -> Bool {
         data.count >= 2 && data[0] == 0x1F && data[1] == 0x8B

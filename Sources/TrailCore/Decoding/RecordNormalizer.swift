@@ -15,6 +15,9 @@ struct RecordNormalizer {
     mutating func normalize(_ scanner: inout JSONScanner, index: Int, into file: inout ParsedFile) throws {
         scanner.skipWhitespace()
         let start = scanner.pos
+        guard file.scratch.count <= ParsedFile.scratchLimit else {
+            throw JSONSyntaxError(offset: start, reason: "file too large: its decoded values exceed \(ParsedFile.scratchLimit >> 20) MiB")
+        }
         guard start < scanner.count, scanner.base[start] == 0x7B else {
             let kind = try scanner.skipValue()
             file.rejects.append(RejectedRecord(index: index, offset: start, reason: "record is a JSON \(kind), not an object",

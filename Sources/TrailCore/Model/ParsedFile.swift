@@ -62,6 +62,9 @@ public struct ParsedFile: Sendable {
 
     public init() {}
 
+    /// Byte ranges are 32-bit: decoded values (scratch) may not grow past this.
+    static let scratchLimit = 1 << 30
+
     public var recordCount: Int { eventTimes.count }
 
     public func value(_ record: Int, _ column: EventColumn) -> FieldValue {
@@ -84,6 +87,10 @@ public struct ParsedFile: Sendable {
     /// Appends another file's records (decoded from a different buffer, as lookup-events'
     /// embedded records are): its bytes move into this file's scratch and its ranges follow.
     mutating func append(_ other: ParsedFile) {
+        guard scratch.count + other.buffer.count + other.scratch.count <= Self.scratchLimit else {
+            fileError = fileError ?? "file too large: its embedded records exceed \(Self.scratchLimit >> 20) MiB"
+            return
+        }
         let bufferBase = Int32(scratch.count)
         scratch.append(contentsOf: other.buffer)
         let scratchBase = Int32(scratch.count)
