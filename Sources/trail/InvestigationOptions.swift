@@ -13,7 +13,7 @@ struct OutputOptions: ParsableArguments {
                                valueName: "format"))
     var format: OutputFormat = .table
 
-    @Option(help: ArgumentHelp("Fit tables to this many columns, 0 for no limit (default: $COLUMNS, else the terminal's width, else 120).",
+    @Option(help: ArgumentHelp("Fit tables to this many columns, 0 for no limit (default: $COLUMNS, else the terminal's width; no limit into a pipe or file).",
                                valueName: "n"))
     var width: Int?
 

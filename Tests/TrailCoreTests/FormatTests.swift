@@ -146,12 +146,12 @@ struct FormatTests {
         #expect(try blocks.map { try parseCSV($0) } == [[["k", "v"], ["x", "1"]], [["a"], ["p"], ["q"]], [["z"]]])
     }
 
-    @Test("terminal width: $COLUMNS when set, else 120 when stdout is not a terminal")
+    @Test("terminal width: $COLUMNS when set, else no limit when stdout is not a terminal")
     func terminalWidth() {
         #expect(TerminalWidth.current(environment: ["COLUMNS": "77"]) == 77)
         if isatty(STDOUT_FILENO) == 0 {
-            #expect(TerminalWidth.current(environment: [:]) == 120)
-            #expect(TerminalWidth.current(environment: ["COLUMNS": "zero"]) == 120)
+            #expect(TerminalWidth.current(environment: [:]) == nil)
+            #expect(TerminalWidth.current(environment: ["COLUMNS": "zero"]) == nil)
         }
     }
 }

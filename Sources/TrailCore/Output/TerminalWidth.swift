@@ -8,15 +8,14 @@ import Musl
 #endif
 
 /// How wide a table may be: `$COLUMNS` when set (an explicit request, also handy in scripts),
-/// else the terminal's width when stdout is one, else 120.
+/// else the terminal's width when stdout is one, else no limit: a pipe or a file gets whole
+/// values, as grep and the reports expect.
 public enum TerminalWidth {
-    public static let fallback = 120
-
-    public static func current(environment: [String: String]) -> Int {
+    public static func current(environment: [String: String]) -> Int? {
         if let text = environment["COLUMNS"], let columns = Int(text.trimmingCharacters(in: .whitespaces)), columns > 0 {
             return columns
         }
-        return terminalColumns() ?? fallback
+        return terminalColumns()
     }
 
     /// The window width of stdout when it is a terminal.
