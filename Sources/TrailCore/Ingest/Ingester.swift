@@ -197,6 +197,10 @@ public final class Ingester {
         summary.indexSeconds = Date().timeIntervalSince(start) - summary.loadSeconds
 
         if options.attribute {
+            // Attribution looks rows up by index; it does not need the bulk load's page cache,
+            // and its own model of sessions and calls is what should have the memory.
+            try db.execute("PRAGMA cache_size = -16384; PRAGMA shrink_memory")
+            Memory.releaseFreed()
             summary.attribution = try Attributor(db).run()
         }
         if firstLoad || summary.eventsNew > 0 { try db.execute("PRAGMA optimize") }
