@@ -24,5 +24,6 @@ if [ -d ../shared/corpus ] && [ -z "$(ls -A "$work/seeds")" ]; then
   done
 fi
 
-"$work/trail-fuzz" "$work/corpus" "$work/seeds" -max_total_time="$seconds" -rss_limit_mb=4096 \
+# Let libFuzzer, not Swift's backtracer, handle a crash, so it saves the input as an artifact.
+SWIFT_BACKTRACE=enable=no "$work/trail-fuzz" "$work/corpus" "$work/seeds" -max_total_time="$seconds" -rss_limit_mb=4096 \
   -max_len=65536 -artifact_prefix=fuzz-artifacts/ -print_final_stats=1 "$@" 2>&1 | tee "$work/last-run.log" | grep -E "^#[0-9]+ +(pulse|DONE|NEW)|stat::|ERROR|SUMMARY" | tail -20

@@ -124,7 +124,8 @@ final class Issuance {
             var failed = !statement.isNull(5)
             if api == .consoleLogin || api == .switchRole { failed = failed || (consoleOutcome.map { $0.lowercased() != "success" } ?? false) }
             let duration = statement.isNull(22) ? nil : statement.int64(22)
-            let expiresAt = statement.text(21).flatMap(parseExpiration) ?? (time + (duration.map { max($0, 900) } ?? 3600))
+            // STS accepts 15 minutes to 36 hours; a record claiming more is clamped, not trusted.
+            let expiresAt = statement.text(21).flatMap(parseExpiration) ?? (time + (duration.map { min(max($0, 900), 129_600) } ?? 3600))
             let callerARN = statement.text(8)
             let issuance = Issuance(
                 eventID: id, time: time, api: api, account: statement.text(3), region: statement.text(4), failed: failed,
@@ -185,11 +186,17 @@ final class Issuance {
         let clock = parts[3].split(separator: ":").compactMap { Int($0) }
         guard clock.count >= 2 else { return nil }
         var hour = clock[0]
+        let minute = clock[1], second = clock.count > 2 ? clock[2] : 0
+        // Whatever the record holds, only a real calendar time is used (and no arithmetic overflows).
+        guard (1...9999).contains(year), day >= 1, day <= Timestamp.daysIn(month: month, year: year),
+              (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second) else { return nil }
         let meridiem = parts.count > 4 ? parts[4].uppercased() : ""
-        if meridiem == "PM" && hour < 12 { hour += 12 }
-        if meridiem == "AM" && hour == 12 { hour = 0 }
-        let days = Timestamp.daysFromCivil(year: year, month: month, day: day)
-        return Int64(days) * 86_400 + Int64(hour * 3600 + clock[1] * 60 + (clock.count > 2 ? clock[2] : 0))
+        if meridiem == "PM" || meridiem == "AM" {
+            guard (1...12).contains(hour) else { return nil }
+            if meridiem == "PM" && hour < 12 { hour += 12 }
+            if meridiem == "AM" && hour == 12 { hour = 0 }
+        }
+        return Timestamp.epoch(year: year, month: month, day: day) + Int64(hour * 3600 + minute * 60 + second)
     }
 }
 
