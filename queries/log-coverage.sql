@@ -9,9 +9,12 @@
 -- param: account text optional Only events in this AWS account
 -- example: trail report log-coverage --since 7d
 WITH RECURSIVE
+  -- At most 400 days of hours are listed (the latest ones), so a mistyped window cannot
+  -- generate millions of rows.
+  upper AS (SELECT coalesce(:until, (SELECT max(event_ts) + 1 FROM events)) AS hi),
   bounds AS (
-    SELECT coalesce(:since, (SELECT min(event_ts) FROM events)) / 3600 * 3600 AS lo,
-           coalesce(:until, (SELECT max(event_ts) + 1 FROM events)) AS hi),
+    SELECT max(coalesce(:since, (SELECT min(event_ts) FROM events)), upper.hi - 400 * 86400) / 3600 * 3600 AS lo,
+           upper.hi AS hi FROM upper),
   streams AS (
     SELECT DISTINCT coalesce(recipient_account_id, identity_account_id) AS account, aws_region AS region
     FROM events, bounds WHERE event_ts >= bounds.lo AND event_ts < bounds.hi

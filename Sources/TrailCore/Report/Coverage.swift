@@ -50,6 +50,9 @@ public struct Coverage: Sendable, Equatable {
 
     public init() {}
 
+    /// The longest span the coverage strip draws.
+    static let longestSpan: Int64 = 400 * 86_400
+
     /// Number of whole or partial hours in `hours`.
     public var hourCount: Int {
         guard let hours else { return 0 }
@@ -96,7 +99,8 @@ public struct Coverage: Sendable, Equatable {
         let start = window.from ?? coverage.firstEvent
         let end = window.to ?? coverage.lastEvent.map { $0 + 1 }
         if let start, let end, start < end {
-            coverage.hours = ReportWindow.floor(start, to: 3600)..<end
+            // The strip covers at most the window's last 400 days, so a mistyped window stays drawable.
+            coverage.hours = ReportWindow.floor(max(start, end - Coverage.longestSpan), to: 3600)..<end
         }
 
         // Hours with logs per stream; integer division floors event_ts (>= 0 in practice) to the hour.

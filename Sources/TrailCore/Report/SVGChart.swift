@@ -23,7 +23,9 @@ public enum SVGChart {
             first = counts.keys.min().map { min($0, window.from.map { ReportWindow.floor($0, to: 86_400) } ?? $0) }
             last = counts.keys.max().map { max($0, window.to.map { ReportWindow.floor($0 - 1, to: 86_400) } ?? $0) }
         }
-        guard let first, let last, first <= last else { return [] }
+        guard var first, let last, first <= last else { return [] }
+        // A chart of at most the last 400 days, however wide the window asked for.
+        first = max(first, last - (400 - 1) * 86_400)
         return Array(stride(from: first, through: last, by: 86_400))
     }
 
