@@ -20,6 +20,22 @@ import Foundation
 /// The header ends at the first line that is neither a `--` comment nor blank; other comment
 /// lines in it are free text and ignored.
 public enum QueryHeaderParser {
+    /// The `-- key: value` lines of a header, with their line numbers: comments and blank lines
+    /// up to the first line of SQL. Keys are lowercased; other comment lines are free text.
+    static func headerFields(_ text: String) -> [(line: Int, key: String, value: String)] {
+        var fields: [(line: Int, key: String, value: String)] = []
+        for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
+            if line.isEmpty { continue }
+            guard line.hasPrefix("--") else { break }
+            let comment = line.dropFirst(2).trimmingCharacters(in: .whitespaces)
+            guard let colon = comment.firstIndex(of: ":") else { continue }
+            fields.append((offset + 1, comment[..<colon].lowercased(),
+                           comment[comment.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+        }
+        return fields
+    }
+
     public static func parse(_ text: String, fileName: String, source: String) throws -> NamedQuery {
         var name: String?
         var description: String?
@@ -29,15 +45,7 @@ public enum QueryHeaderParser {
             .invalidDefinition(source: "\(source == NamedQuery.builtInSource ? fileName : source):\(line)", message: message)
         }
 
-        for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
-            let number = offset + 1
-            if line.isEmpty { continue }
-            guard line.hasPrefix("--") else { break }
-            let comment = line.dropFirst(2).trimmingCharacters(in: .whitespaces)
-            guard let colon = comment.firstIndex(of: ":") else { continue }
-            let key = comment[..<colon].lowercased()
-            let value = comment[comment.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        for (number, key, value) in headerFields(text) {
             switch key {
             case "name":
                 guard isQueryName(value) else { throw fail(number, "query name '\(value)' must be lowercase letters, digits, - and .") }

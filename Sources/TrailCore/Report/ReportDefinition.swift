@@ -73,21 +73,13 @@ public struct ReportDefinition: Sendable, Equatable {
         }
         var fields: [String: String] = [:]
         var rationale: [String] = []
-        for (offset, rawLine) in query.sql.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            // The same header rules as QueryHeaderParser: comments and blank lines until the SQL.
-            let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
-            if line.isEmpty { continue }
-            guard line.hasPrefix("--") else { break }
-            let comment = line.dropFirst(2).trimmingCharacters(in: .whitespaces)
-            guard let colon = comment.firstIndex(of: ":") else { continue }
-            let key = comment[..<colon].lowercased()
-            let value = comment[comment.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        for (number, key, value) in QueryHeaderParser.headerFields(query.sql) {
             switch key {
             case "rationale":
                 if !value.isEmpty { rationale.append(value) }
             case "report", "title", "severity", "cis", "filter":
-                guard fields[key] == nil else { throw fail(offset + 1, "a second \(key) line") }
-                guard !value.isEmpty else { throw fail(offset + 1, "empty \(key)") }
+                guard fields[key] == nil else { throw fail(number, "a second \(key) line") }
+                guard !value.isEmpty else { throw fail(number, "empty \(key)") }
                 fields[key] = value
             default:
                 continue
