@@ -9,7 +9,7 @@ struct RobustnessProcessTests {
 
     /// A tree of `files` log files in the S3 layout, `perFile` records each, all eventIDs distinct;
     /// a few role sessions so that the session tallies are exercised too.
-    static func writeTree(_ root: URL, files: Int, perFile: Int, prefix: String = "") throws {
+    static func writeTree(_ root: URL, files: Int, perFile: Int, prefix: String = "", sessions sessionPrefix: String = "") throws {
         for f in 0..<files {
             var records: [[String: Any]] = []
             for r in 0..<perFile {
@@ -22,8 +22,8 @@ struct RobustnessProcessTests {
                     "sourceIPAddress": "10.0.0.\(session)", "recipientAccountId": "444455556666",
                     "requestParameters": ["bucketName": "b", "key": "k/\(n)"],
                     "userIdentity": [
-                        "type": "AssumedRole", "principalId": "AROAEXAMPLEROLE00000\(session):s\(session)",
-                        "arn": "arn:aws:sts::444455556666:assumed-role/R\(session)/s\(session)",
+                        "type": "AssumedRole", "principalId": "AROAEXAMPLEROLE00000\(session):\(sessionPrefix)s\(session)",
+                        "arn": "arn:aws:sts::444455556666:assumed-role/R\(session)/\(sessionPrefix)s\(session)",
                         "accountId": "444455556666", "accessKeyId": "ASIAEXAMPLEKEY00000\(session)",
                         "sessionContext": ["attributes": ["creationDate": "2025-11-20T08:00:0\(session)Z", "mfaAuthenticated": "false"],
                                            "sessionIssuer": ["type": "Role", "arn": "arn:aws:iam::444455556666:role/R\(session)"]],
@@ -130,9 +130,10 @@ struct RobustnessProcessTests {
         let shared = root.appendingPathComponent("shared")
         try Self.writeTree(shared, files: 30, perFile: 120)
         let onlyA = root.appendingPathComponent("only-a")
-        try Self.writeTree(onlyA, files: 10, perFile: 120, prefix: "a")
+        // Each process also meets session keys the other never sees: both create sessions at once.
+        try Self.writeTree(onlyA, files: 10, perFile: 120, prefix: "a", sessions: "a-")
         let onlyB = root.appendingPathComponent("only-b")
-        try Self.writeTree(onlyB, files: 10, perFile: 120, prefix: "b")
+        try Self.writeTree(onlyB, files: 10, perFile: 120, prefix: "b", sessions: "b-")
         let database = root.appendingPathComponent("trail.db").path
 
         let results = ConcurrentResults()
@@ -177,6 +178,9 @@ struct RobustnessProcessTests {
         #expect(counts.sessionEvents == counts.events)
         let db = try TrailDatabase.openForReading(database)
         #expect(try db.scalarInt("SELECT count(DISTINCT path) FROM files") == 50)
+        // Every event sits in the session of its own key: no two keys were given one id.
+        #expect(try db.scalarInt("SELECT count(*) FROM events e JOIN sessions s ON s.id = e.session_id WHERE e.principal_id <> s.principal_id") == 0)
+        #expect(try db.scalarInt("SELECT count(*) FROM sessions WHERE raw_events > 0") == 21)
     }
 }
 

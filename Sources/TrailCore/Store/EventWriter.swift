@@ -138,7 +138,7 @@ public final class EventWriter {
                     }
                     let keyField = file.fields[row + EventColumn.sessionID.rawValue]
                     let sessionKey = file.isInsight[record] ? nil : string(keyField)
-                    let sessionID = sessionKey.map { sessions.id(for: $0) }
+                    let sessionID = try sessionKey.map { try sessions.id(for: $0) }
                     if let sessionID { statement.bindInt(Int32(EventColumn.sessionID.rawValue + 1), sessionID) } else { statement.bindNull(Int32(EventColumn.sessionID.rawValue + 1)) }
                     statement.bindInt(base + 1, file.eventTimes[record])
                     let creation = file.creationTimes[record]

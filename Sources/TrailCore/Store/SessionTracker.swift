@@ -18,7 +18,6 @@ final class SessionTracker {
     private struct Tally {
         var id: Int64
         var key: String
-        var stored: Bool
         var events = 0
         var errors = 0
         var firstTS = Int64.max
@@ -34,7 +33,10 @@ final class SessionTracker {
     private let db: Database
     private var ids: [String: Int64] = [:]
     private var tallies: [Int64: Tally] = [:]
-    private var nextID: Int64
+    /// Keys whose rows this process created in the open transaction (forgotten on rollback).
+    private var createdKeys: [String] = []
+    private let create: Statement
+    private let lookup: Statement
     private let upsert: Statement
     private let insertKey: Statement
     private let insertSourceIdentity: Statement
@@ -42,13 +44,13 @@ final class SessionTracker {
     init(_ db: Database) throws {
         self.db = db
         let existing = try db.prepare("SELECT id, session_key FROM sessions WHERE derived = 0")
-        var maxID: Int64 = 0
         while try existing.step() {
-            let id = existing.int64(0)
-            ids[existing.text(1) ?? ""] = id
-            maxID = max(maxID, id)
+            ids[existing.text(1) ?? ""] = existing.int64(0)
         }
-        nextID = max(maxID, try db.scalarInt("SELECT max(id) FROM sessions") ?? 0) + 1
+        // A new key gets its row inside the writer's transaction, so two processes writing to
+        // one database agree on every key's id.
+        create = try db.prepare("INSERT INTO sessions(session_key) VALUES (?) ON CONFLICT(session_key) DO NOTHING")
+        lookup = try db.prepare("SELECT id FROM sessions WHERE session_key = ?")
         upsert = try db.prepare("""
             INSERT INTO sessions(id, session_key, raw_events, raw_errors, raw_first_ts, raw_last_ts, first_event_id, identity_type, principal_id,
               session_arn, account_id, recipient_account_id, session_issuer_arn, creation_ts, mfa_observed, ec2_role_delivery,
@@ -82,16 +84,26 @@ final class SessionTracker {
         insertSourceIdentity = try db.prepare("INSERT OR IGNORE INTO session_source_identities(session_id, source_identity) VALUES (?, ?)")
     }
 
-    /// The id of the session with this key, creating it on first sight.
-    func id(for key: String) -> Int64 {
+    /// The id of the session with this key, creating its row on first sight. Must run inside
+    /// the writer's transaction.
+    func id(for key: String) throws -> Int64 {
         if let id = ids[key] {
-            if tallies[id] == nil { tallies[id] = Tally(id: id, key: key, stored: true) }
+            if tallies[id] == nil { tallies[id] = Tally(id: id, key: key) }
             return id
         }
-        let id = nextID
-        nextID += 1
+        try create.bind([.text(key)])
+        try create.step()
+        create.reset()
+        try lookup.bind([.text(key)])
+        guard try lookup.step() else {
+            lookup.reset()
+            throw DatabaseError(code: 1, message: "session \(key) vanished after it was created")
+        }
+        let id = lookup.int64(0)
+        lookup.reset()
         ids[key] = id
-        tallies[id] = Tally(id: id, key: key, stored: false)
+        createdKeys.append(key)
+        tallies[id] = Tally(id: id, key: key)
         return id
     }
 
@@ -147,11 +159,13 @@ final class SessionTracker {
             }
         }
         tallies.removeAll(keepingCapacity: true)
+        createdKeys.removeAll(keepingCapacity: true)
     }
 
-    /// Forgets what was not flushed (after a rollback), including ids handed out for new keys.
+    /// Forgets what was not flushed (after a rollback), including the rows created for new keys.
     func discard() {
-        for tally in tallies.values where !tally.stored { ids[tally.key] = nil }
+        for key in createdKeys { ids[key] = nil }
+        createdKeys.removeAll()
         tallies.removeAll()
     }
 }
