@@ -57,28 +57,30 @@ final class SessionTracker {
               in_scope_of_issued_to, web_id_federated_provider, on_behalf_of_user_id, invoked_by, user_name, identity_provider,
               credential_id, assumed_root, source_ip_address)
             VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+            -- The row exists from the key's first sight (raw_first_ts NULL until its first flush).
             ON CONFLICT(id) DO UPDATE SET
               raw_events = raw_events + excluded.raw_events, raw_errors = raw_errors + excluded.raw_errors,
-              raw_last_ts = max(raw_last_ts, excluded.raw_last_ts), mfa_observed = max(mfa_observed, excluded.mfa_observed),
-              raw_first_ts = min(raw_first_ts, excluded.raw_first_ts),
-              first_event_id = CASE WHEN (excluded.raw_first_ts, excluded.first_event_id) < (raw_first_ts, first_event_id) THEN excluded.first_event_id ELSE first_event_id END,
-              identity_type = CASE WHEN (excluded.raw_first_ts, excluded.first_event_id) < (raw_first_ts, first_event_id) THEN excluded.identity_type ELSE identity_type END,
-              principal_id = CASE WHEN (excluded.raw_first_ts, excluded.first_event_id) < (raw_first_ts, first_event_id) THEN excluded.principal_id ELSE principal_id END,
-              session_arn = CASE WHEN (excluded.raw_first_ts, excluded.first_event_id) < (raw_first_ts, first_event_id) THEN excluded.session_arn ELSE session_arn END,
-              account_id = CASE WHEN (excluded.raw_first_ts, excluded.first_event_id) < (raw_first_ts, first_event_id) THEN excluded.account_id ELSE account_id END,
-              recipient_account_id = CASE WHEN (excluded.raw_first_ts, excluded.first_event_id) < (raw_first_ts, first_event_id) THEN excluded.recipient_account_id ELSE recipient_account_id END,
-              session_issuer_arn = CASE WHEN (excluded.raw_first_ts, excluded.first_event_id) < (raw_first_ts, first_event_id) THEN excluded.session_issuer_arn ELSE session_issuer_arn END,
-              creation_ts = CASE WHEN (excluded.raw_first_ts, excluded.first_event_id) < (raw_first_ts, first_event_id) THEN excluded.creation_ts ELSE creation_ts END,
+              raw_last_ts = max(coalesce(raw_last_ts, excluded.raw_last_ts), excluded.raw_last_ts),
+              mfa_observed = max(mfa_observed, excluded.mfa_observed),
+              raw_first_ts = min(coalesce(raw_first_ts, excluded.raw_first_ts), excluded.raw_first_ts),
+              first_event_id = CASE WHEN raw_first_ts IS NULL OR (excluded.raw_first_ts, excluded.first_event_id) < (raw_first_ts, first_event_id) THEN excluded.first_event_id ELSE first_event_id END,
+              identity_type = CASE WHEN raw_first_ts IS NULL OR (excluded.raw_first_ts, excluded.first_event_id) < (raw_first_ts, first_event_id) THEN excluded.identity_type ELSE identity_type END,
+              principal_id = CASE WHEN raw_first_ts IS NULL OR (excluded.raw_first_ts, excluded.first_event_id) < (raw_first_ts, first_event_id) THEN excluded.principal_id ELSE principal_id END,
+              session_arn = CASE WHEN raw_first_ts IS NULL OR (excluded.raw_first_ts, excluded.first_event_id) < (raw_first_ts, first_event_id) THEN excluded.session_arn ELSE session_arn END,
+              account_id = CASE WHEN raw_first_ts IS NULL OR (excluded.raw_first_ts, excluded.first_event_id) < (raw_first_ts, first_event_id) THEN excluded.account_id ELSE account_id END,
+              recipient_account_id = CASE WHEN raw_first_ts IS NULL OR (excluded.raw_first_ts, excluded.first_event_id) < (raw_first_ts, first_event_id) THEN excluded.recipient_account_id ELSE recipient_account_id END,
+              session_issuer_arn = CASE WHEN raw_first_ts IS NULL OR (excluded.raw_first_ts, excluded.first_event_id) < (raw_first_ts, first_event_id) THEN excluded.session_issuer_arn ELSE session_issuer_arn END,
+              creation_ts = CASE WHEN raw_first_ts IS NULL OR (excluded.raw_first_ts, excluded.first_event_id) < (raw_first_ts, first_event_id) THEN excluded.creation_ts ELSE creation_ts END,
               ec2_role_delivery = coalesce(ec2_role_delivery, excluded.ec2_role_delivery),
               in_scope_of_issued_to = coalesce(in_scope_of_issued_to, excluded.in_scope_of_issued_to),
               web_id_federated_provider = coalesce(web_id_federated_provider, excluded.web_id_federated_provider),
               on_behalf_of_user_id = coalesce(on_behalf_of_user_id, excluded.on_behalf_of_user_id),
-              invoked_by = CASE WHEN (excluded.raw_first_ts, excluded.first_event_id) < (raw_first_ts, first_event_id) THEN excluded.invoked_by ELSE invoked_by END,
-              user_name = CASE WHEN (excluded.raw_first_ts, excluded.first_event_id) < (raw_first_ts, first_event_id) THEN excluded.user_name ELSE user_name END,
-              identity_provider = CASE WHEN (excluded.raw_first_ts, excluded.first_event_id) < (raw_first_ts, first_event_id) THEN excluded.identity_provider ELSE identity_provider END,
-              credential_id = CASE WHEN (excluded.raw_first_ts, excluded.first_event_id) < (raw_first_ts, first_event_id) THEN excluded.credential_id ELSE credential_id END,
+              invoked_by = CASE WHEN raw_first_ts IS NULL OR (excluded.raw_first_ts, excluded.first_event_id) < (raw_first_ts, first_event_id) THEN excluded.invoked_by ELSE invoked_by END,
+              user_name = CASE WHEN raw_first_ts IS NULL OR (excluded.raw_first_ts, excluded.first_event_id) < (raw_first_ts, first_event_id) THEN excluded.user_name ELSE user_name END,
+              identity_provider = CASE WHEN raw_first_ts IS NULL OR (excluded.raw_first_ts, excluded.first_event_id) < (raw_first_ts, first_event_id) THEN excluded.identity_provider ELSE identity_provider END,
+              credential_id = CASE WHEN raw_first_ts IS NULL OR (excluded.raw_first_ts, excluded.first_event_id) < (raw_first_ts, first_event_id) THEN excluded.credential_id ELSE credential_id END,
               assumed_root = coalesce(assumed_root, excluded.assumed_root),
-              source_ip_address = CASE WHEN (excluded.raw_first_ts, excluded.first_event_id) < (raw_first_ts, first_event_id) THEN excluded.source_ip_address ELSE source_ip_address END
+              source_ip_address = CASE WHEN raw_first_ts IS NULL OR (excluded.raw_first_ts, excluded.first_event_id) < (raw_first_ts, first_event_id) THEN excluded.source_ip_address ELSE source_ip_address END
             """)
         insertKey = try db.prepare("INSERT OR IGNORE INTO session_access_keys(session_id, access_key_id) VALUES (?, ?)")
         insertSourceIdentity = try db.prepare("INSERT OR IGNORE INTO session_source_identities(session_id, source_identity) VALUES (?, ?)")
