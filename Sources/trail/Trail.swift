@@ -8,12 +8,12 @@ struct Trail: ParsableCommand {
         abstract: "Index AWS CloudTrail logs in SQLite and answer who did what, under which role.",
         discussion: """
         Typical use:
-          trail ingest AWSLogs/                  # load gzip JSON logs (S3 layout, files, or - for stdin)
-          trail who ProdAdmin                    # who acted under a role, through which chains
-          trail did alice --since 7d             # what an identity did, through any role chain
-          trail explain <event-id>               # why trail attributed an event as it did
-          trail query --list                     # the named queries; trail schema for the tables
-          trail report --all --since 24h         # CIS and identity-hygiene checks, with who did each
+          trail ingest AWSLogs/         # load logs: S3 layout, files, or - (stdin)
+          trail who ProdAdmin           # who acted under a role, by which chains
+          trail did alice --since 7d    # what an identity did, through any chain
+          trail explain <event-id>      # why an event was attributed as it was
+          trail query --list            # named queries (trail schema: the tables)
+          trail report --all --since 24h  # CIS and hygiene checks, who did each
 
         The database is --db FILE, else $TRAIL_DB, else ./trail.db.
         Exit codes: 0 ok, 1 findings (report --fail-on-findings), 2 some input failed,
