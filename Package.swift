@@ -17,7 +17,6 @@ let package = Package(
         .target(
             name: "TrailCore",
             dependencies: ["CSQLite", "CZlib"],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))],
             plugins: ["EmbedQueries"]
         ),
         .executableTarget(
@@ -29,8 +28,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "trail-bench",
-            dependencies: ["TrailCore"],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+            dependencies: ["TrailCore"]
         ),
         // Compiles queries/*.sql into TrailCore (see Plugins/EmbedQueries).
         .executableTarget(name: "EmbedQueriesTool", path: "Plugins/EmbedQueriesTool"),
