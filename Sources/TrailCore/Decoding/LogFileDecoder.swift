@@ -231,7 +231,15 @@ public enum LogFileDecoder {
     // MARK: digests
 
     static func decodeDigest(_ file: inout ParsedFile) {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(file.buffer))) as? [String: Any] else {
+        let parsed: Any
+        do {
+            parsed = try JSONSerialization.jsonObject(with: Data(file.buffer))
+        } catch {
+            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? (error as NSError).localizedDescription
+            file.fileError = "digest file is not valid JSON (\(detail))"
+            return
+        }
+        guard let object = parsed as? [String: Any] else {
             file.fileError = "digest file is not a JSON object"
             return
         }
