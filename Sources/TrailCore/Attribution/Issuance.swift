@@ -40,9 +40,8 @@ final class Issuance {
     var switchFrom: String?
     var idcAccount: String?
     var idcRoleName: String?
-    var callerCreation: Int64?
 
-    init(eventID: String, time: Int64, api: API, account: String?, region: String?, failed: Bool, callerType: String?, callerKey: String?, callerARN: String?, callerPrincipal: String?, callerAccount: String?, callerUserName: String?, callerProvider: String?, invokedBy: String?, sourceIP: String?, sharedEventID: String?, predictedARN: String?, roleARN: String?, sessionName: String?, issuedKey: String?, expiresAt: Int64, sourceIdentity: String?, mfa: Bool, samlSubject: String?, samlProviderARN: String?, webSubject: String?, webProvider: String?, switchFrom: String?, idcAccount: String?, idcRoleName: String?, callerCreation: Int64?) {
+    init(eventID: String, time: Int64, api: API, account: String?, region: String?, failed: Bool, callerType: String?, callerKey: String?, callerARN: String?, callerPrincipal: String?, callerAccount: String?, callerUserName: String?, callerProvider: String?, invokedBy: String?, sourceIP: String?, sharedEventID: String?, predictedARN: String?, roleARN: String?, sessionName: String?, issuedKey: String?, expiresAt: Int64, sourceIdentity: String?, mfa: Bool, samlSubject: String?, samlProviderARN: String?, webSubject: String?, webProvider: String?, switchFrom: String?, idcAccount: String?, idcRoleName: String?) {
         self.eventID = eventID
         self.time = time
         self.api = api
@@ -73,10 +72,8 @@ final class Issuance {
         self.switchFrom = switchFrom
         self.idcAccount = idcAccount
         self.idcRoleName = idcRoleName
-        self.callerCreation = callerCreation
     }
 
-    var isConsole: Bool { api == .consoleLogin || api == .switchRole }
     var isIdentityCenterPortal: Bool { api == .getRoleCredentials || api == .federate }
 
     static let selectSQL: String = {
@@ -139,8 +136,7 @@ final class Issuance {
                 mfa: false,
                 samlSubject: statement.text(25), samlProviderARN: statement.text(26),
                 webSubject: statement.text(27), webProvider: statement.text(28),
-                switchFrom: statement.text(30), idcAccount: statement.text(31), idcRoleName: statement.text(32),
-                callerCreation: statement.isNull(16) ? nil : statement.int64(16))
+                switchFrom: statement.text(30), idcAccount: statement.text(31), idcRoleName: statement.text(32))
             let serial = statement.text(24)
             let mfaUsed = statement.text(29)?.lowercased()
             issuance.mfa = (serial.map { !$0.isEmpty } ?? false) || mfaUsed == "yes"

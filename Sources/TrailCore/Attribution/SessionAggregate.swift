@@ -12,7 +12,6 @@ struct SessionAggregate {
     var arn: String?
     var account: String?
     var issuerARN: String?
-    var issuerType: String?
     var creation: Int64?
     var accessKeys: [String]
     var sourceIdentity: String?
@@ -68,7 +67,7 @@ struct SessionAggregate {
         return SessionAggregate(
             id: id ?? s.int64(27), key: key, events: Int(s.int64(1)), errors: Int(s.int64(2)), firstSeen: s.int64(3), lastSeen: s.int64(4),
             identityType: s.text(5), principalID: s.text(6), arn: s.text(7), account: s.text(8),
-            issuerARN: s.text(9), issuerType: nil, creation: s.isNull(11) ? nil : s.int64(11),
+            issuerARN: s.text(9), creation: s.isNull(11) ? nil : s.int64(11),
             accessKeys: keys, sourceIdentity: s.text(13), sourceIdentityVariants: Int(s.int64(14)),
             mfaObserved: s.int64(15) == 1, ec2RoleDelivery: s.text(16), inScopeOfIssuedTo: s.text(17),
             webProvider: s.text(18), onBehalfOfUserID: s.text(19), invokedBy: s.text(20), userName: s.text(21),

@@ -20,11 +20,10 @@
 public enum SessionKey {
     /// Valid AWS access key ids; anything else ("", REDACTED, HIDDEN_DUE_TO_SECURITY_REASONS) is ignored.
     @inline(__always)
-    static func isAccessKey(_ p: UnsafePointer<UInt8>, _ n: Int, prefix: StaticString? = nil) -> Bool {
+    static func isAccessKey(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         guard n == 20 else { return false }
         if p[0] != 0x41 || p[2] != 0x49 || p[3] != 0x41 { return false }  // A?IA
         guard p[1] == 0x4B || p[1] == 0x53 else { return false }           // AKIA | ASIA
-        if let prefix, p[1] != prefix.utf8Start[1] { return false }
         for i in 4..<20 {
             let c = p[i]
             guard (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) else { return false }
