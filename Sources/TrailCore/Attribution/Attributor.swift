@@ -45,7 +45,7 @@ public final class Attributor {
     /// Undoes the previous run's re-pointing, so every run starts from the ingest-time sessions.
     private func restoreLinks() throws {
         try db.execute("""
-            UPDATE events SET session_id = (SELECT original_session_id FROM event_links l WHERE l.event_rowid = events.id)
+            UPDATE event_rows SET session_id = (SELECT original_session_id FROM event_links l WHERE l.event_rowid = event_rows.id)
             WHERE id IN (SELECT event_rowid FROM event_links);
             DELETE FROM event_links;
             DELETE FROM session_access_keys WHERE session_id IN (SELECT id FROM sessions WHERE derived = 1);
@@ -66,7 +66,7 @@ public final class Attributor {
                   AND c2.identity_type IS NOT NULL AND c2.identity_type <> 'AWSAccount' AND c2.session_id IS NOT NULL
                 ORDER BY c2.event_id LIMIT 1)
             WHERE o.shared_event_id IS NOT NULL AND o.identity_type = 'AWSAccount';
-            UPDATE events SET session_id = (SELECT session_id FROM event_links l WHERE l.event_rowid = events.id)
+            UPDATE event_rows SET session_id = (SELECT session_id FROM event_links l WHERE l.event_rowid = event_rows.id)
             WHERE id IN (SELECT event_rowid FROM event_links);
             """)
     }
@@ -115,7 +115,7 @@ public final class Attributor {
             INSERT INTO event_links(event_rowid, event_id, original_session_id, session_id, method, evidence_event_id)
             SELECT id, event_id, session_id, ?, 'split by access key', ? FROM events WHERE session_id = ? AND access_key_id = ?
             """)
-        let move = try db.prepare("UPDATE events SET session_id = ? WHERE session_id = ? AND access_key_id = ?")
+        let move = try db.prepare("UPDATE event_rows SET session_id = ? WHERE session_id = ? AND access_key_id = ?")
         for session in sessions {
             guard session.accessKeys.count > 1, SessionLinker.kind(of: session) == .role,
                   let arn = session.arn, let creation = session.creation else {

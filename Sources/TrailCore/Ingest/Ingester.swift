@@ -181,6 +181,7 @@ public final class Ingester {
             if inTransaction {
                 try? db.execute("ROLLBACK")
                 writer.sessions.discard()
+                writer.texts.discard()
             }
             reporter?.finishProgress()
             throw failure

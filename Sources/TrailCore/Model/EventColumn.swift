@@ -97,4 +97,17 @@ public enum EventColumn: Int, CaseIterable, Sendable {
 
     /// Columns whose value is stored as the record's JSON text, whatever its type.
     public var isVerbatimJSON: Bool { rawValue >= EventColumn.userIdentity.rawValue }
+
+    /// Columns that repeat from event to event (every call of a session carries the same
+    /// `userIdentity`): `event_rows` stores an id into `interned_text`, and the `events` view
+    /// shows the text under the column's usual name.
+    public var isInterned: Bool {
+        switch self {
+        case .userIdentity, .userAgent, .tlsDetails, .inScopeOf, .onBehalfOf, .webIDFederationData: return true
+        default: return false
+        }
+    }
+
+    /// The column's name in `event_rows`.
+    public var storageName: String { isInterned ? name + "_ref" : name }
 }

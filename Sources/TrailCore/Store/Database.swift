@@ -29,6 +29,7 @@ public final class Database {
         self.mode = mode
         sqlite3_extended_result_codes(handle, 1)
         sqlite3_busy_timeout(handle, busyTimeoutMs)
+        try registerTrailFunctions()
     }
 
     deinit { sqlite3_close_v2(handle) }
@@ -90,6 +91,22 @@ public final class Database {
                 pause = min(pause * 2, 500_000)
             }
         }
+    }
+
+    /// Registers `trail_hash(text)`, the hash `interned_text.hash` holds (see `ByteHash`), so
+    /// SQL (the schema migration, a user's own query) can find a text's row by its index.
+    public func registerTrailFunctions() throws {
+        let rc = sqlite3_create_function_v2(handle, "trail_hash", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nil, { context, _, argv in
+            guard let value = argv?[0], sqlite3_value_type(value) != SQLITE_NULL else {
+                sqlite3_result_null(context)
+                return
+            }
+            let text = sqlite3_value_text(value)
+            let count = Int(sqlite3_value_bytes(value))
+            let hash = ByteHash.murmur64(UnsafeRawBufferPointer(start: text.map { UnsafeRawPointer($0) }, count: text == nil ? 0 : count))
+            sqlite3_result_int64(context, Int64(bitPattern: hash))
+        }, nil, nil, nil)
+        if rc != SQLITE_OK { throw error(rc) }
     }
 
     public var changes: Int { Int(sqlite3_changes(handle)) }

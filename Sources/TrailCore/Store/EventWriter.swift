@@ -40,13 +40,18 @@ public final class EventWriter {
     private let upsertDigest: Statement
     private let touch: Statement
     let sessions: SessionTracker
+    let texts: TextInterner
 
     public init(_ db: Database) throws {
         self.db = db
         sessions = try SessionTracker(db)
-        let names = EventColumn.allCases.map(\.name) + ["event_ts", "session_creation_ts", "file_id", "record_index"]
+        texts = try TextInterner(db)
+        let tail = ["event_ts", "session_creation_ts", "file_id", "record_index"]
+        let names = EventColumn.allCases.map(\.name) + tail
+        let storageNames = EventColumn.allCases.map(\.storageName) + tail
         let placeholders = Array(repeating: "?", count: names.count).joined(separator: ",")
-        insertEvent = try db.prepare("INSERT OR IGNORE INTO events(\(names.joined(separator: ","))) VALUES (\(placeholders))")
+        insertEvent = try db.prepare("INSERT OR IGNORE INTO event_rows(\(storageNames.joined(separator: ","))) VALUES (\(placeholders))")
+        // Insights events are few; their table keeps every text in place.
         insertInsight = try db.prepare("INSERT OR IGNORE INTO insight_events(\(names.joined(separator: ","))) VALUES (\(placeholders))")
         insertResource = try db.prepare("INSERT INTO resources(event_id, position, arn, type, account_id) VALUES (?,?,?,?,?)")
         upsertFile = try db.prepare("""
@@ -127,14 +132,30 @@ public final class EventWriter {
                     default: return nil
                     }
                 }
+                func intern(_ statement: Statement, _ index: Int32, _ value: FieldValue) throws {
+                    switch value.kind {
+                    case .absent, .null: statement.bindNull(index)
+                    case .text, .json: statement.bindInt(index, try texts.id(UnsafeBufferPointer(start: bufferBase + Int(value.offset), count: Int(value.length))))
+                    case .scratchText: statement.bindInt(index, try texts.id(UnsafeBufferPointer(start: scratchBase + Int(value.offset), count: Int(value.length))))
+                    case .trueValue, .falseValue:
+                        var word = Array((value.kind == .trueValue ? "true" : "false").utf8)
+                        let id = try word.withUnsafeMutableBufferPointer { try texts.id(UnsafeBufferPointer($0)) }
+                        statement.bindInt(index, id)
+                    }
+                }
                 let columns = EventColumn.allCases.filter { $0 != .sessionID }
                 let base = Int32(EventColumn.count)
                 var resourceCursor = 0
                 for record in 0..<file.recordCount {
-                    let statement = file.isInsight[record] ? insertInsight : insertEvent
+                    let insight = file.isInsight[record]
+                    let statement = insight ? insertInsight : insertEvent
                     let row = record * EventColumn.count
                     for column in columns {
-                        bind(statement, Int32(column.rawValue + 1), file.fields[row + column.rawValue], boolean: column.isBoolean)
+                        if column.isInterned && !insight {
+                            try intern(statement, Int32(column.rawValue + 1), file.fields[row + column.rawValue])
+                        } else {
+                            bind(statement, Int32(column.rawValue + 1), file.fields[row + column.rawValue], boolean: column.isBoolean)
+                        }
                     }
                     let keyField = file.fields[row + EventColumn.sessionID.rawValue]
                     let sessionKey = file.isInsight[record] ? nil : string(keyField)

@@ -31,17 +31,40 @@ public enum Schema {
     /// costs a pass over the table on a first load and a B-tree insert per event after, so only
     /// what the attribution, the investigation commands and the reports look up is indexed
     /// (cross-account copies, for instance, are found through events_shared).
-    public static let eventIndexes: [(name: String, sql: String)] = [
-        ("events_time", "CREATE INDEX IF NOT EXISTS events_time ON events(event_ts)"),
-        ("events_session", "CREATE INDEX IF NOT EXISTS events_session ON events(session_id, event_ts)"),
-        ("events_name", "CREATE INDEX IF NOT EXISTS events_name ON events(event_name, event_ts)"),
-        ("events_ip", "CREATE INDEX IF NOT EXISTS events_ip ON events(source_ip_address)"),
-        ("events_key", "CREATE INDEX IF NOT EXISTS events_key ON events(access_key_id) WHERE access_key_id IS NOT NULL"),
-        ("events_error", "CREATE INDEX IF NOT EXISTS events_error ON events(error_code) WHERE error_code IS NOT NULL"),
-        ("events_shared", "CREATE INDEX IF NOT EXISTS events_shared ON events(shared_event_id) WHERE shared_event_id IS NOT NULL"),
-        ("resources_event", "CREATE INDEX IF NOT EXISTS resources_event ON resources(event_id)"),
-        ("resources_arn", "CREATE INDEX IF NOT EXISTS resources_arn ON resources(arn)"),
-    ]
+    public static let eventIndexes: [(name: String, sql: String)] = indexes(on: "event_rows")
+
+    static func indexes(on table: String) -> [(name: String, sql: String)] {
+        [
+            ("events_time", "CREATE INDEX IF NOT EXISTS events_time ON \(table)(event_ts)"),
+            ("events_session", "CREATE INDEX IF NOT EXISTS events_session ON \(table)(session_id, event_ts)"),
+            ("events_name", "CREATE INDEX IF NOT EXISTS events_name ON \(table)(event_name, event_ts)"),
+            ("events_ip", "CREATE INDEX IF NOT EXISTS events_ip ON \(table)(source_ip_address)"),
+            ("events_key", "CREATE INDEX IF NOT EXISTS events_key ON \(table)(access_key_id) WHERE access_key_id IS NOT NULL"),
+            ("events_error", "CREATE INDEX IF NOT EXISTS events_error ON \(table)(error_code) WHERE error_code IS NOT NULL"),
+            ("events_shared", "CREATE INDEX IF NOT EXISTS events_shared ON \(table)(shared_event_id) WHERE shared_event_id IS NOT NULL"),
+            ("resources_event", "CREATE INDEX IF NOT EXISTS resources_event ON resources(event_id)"),
+            ("resources_arn", "CREATE INDEX IF NOT EXISTS resources_arn ON resources(arn)"),
+        ]
+    }
+
+    /// `events` as users and queries see it: `event_rows` with the interned texts joined back
+    /// under their usual names, in the original column order. SQLite drops a join whose column
+    /// a query does not read, so a query pays only for the texts it selects.
+    static var eventsViewSQL: String {
+        var columns = ["r.id"]
+        var joins: [String] = []
+        for column in EventColumn.allCases {
+            if column.isInterned {
+                let alias = "t_" + column.name
+                columns.append("\(alias).value AS \(column.name)")
+                joins.append("LEFT JOIN interned_text \(alias) ON \(alias).id = r.\(column.storageName)")
+            } else {
+                columns.append("r.\(column.name)")
+            }
+        }
+        columns += ["r.event_ts", "r.session_creation_ts", "r.file_id", "r.record_index"]
+        return "CREATE VIEW events AS SELECT " + columns.joined(separator: ", ") + "\nFROM event_rows r\n" + joins.joined(separator: "\n") + ";"
+    }
 
     public static let migrations: [Migration] = [
         Migration(version: 1, summary: "events, resources, insight events, file ledger, rejected records, digests", sql: """
@@ -183,6 +206,32 @@ public enum Schema {
           method TEXT NOT NULL,
           evidence_event_id TEXT
         );
+        \(attributionViewsSQL)
+        """),
+        Migration(version: 2, summary: "repeated texts (userIdentity, userAgent, tlsDetails, …) stored once in interned_text; events becomes a view", sql: """
+        DROP VIEW event_findings;
+        DROP VIEW event_attribution;
+        CREATE TABLE interned_text (
+          id INTEGER PRIMARY KEY,
+          hash INTEGER NOT NULL,           -- trail_hash(value)
+          value TEXT NOT NULL
+        );
+        CREATE INDEX interned_text_hash ON interned_text(hash);
+        INSERT INTO interned_text(hash, value)
+          SELECT trail_hash(v), v FROM (\(EventColumn.allCases.filter(\.isInterned).map { "SELECT \($0.name) AS v FROM events WHERE \($0.name) IS NOT NULL" }.joined(separator: " UNION ")));
+        ALTER TABLE events RENAME TO event_rows;
+        \(EventColumn.allCases.filter(\.isInterned).map { """
+        ALTER TABLE event_rows ADD COLUMN \($0.storageName) INTEGER;
+        UPDATE event_rows SET \($0.storageName) = (SELECT t.id FROM interned_text t WHERE t.hash = trail_hash(event_rows.\($0.name)) AND t.value = event_rows.\($0.name)) WHERE \($0.name) IS NOT NULL;
+        ALTER TABLE event_rows DROP COLUMN \($0.name);
+        """ }.joined(separator: "\n"))
+        \(eventsViewSQL)
+        \(attributionViewsSQL)
+        """),
+    ]
+
+    /// Views over `events` and `sessions` that the queries and reports read.
+    static let attributionViewsSQL = """
         CREATE VIEW event_attribution AS
         SELECT e.event_id, e.event_time, e.event_ts, e.event_source, e.event_name,
                coalesce(e.recipient_account_id, e.identity_account_id) AS account_id,
@@ -216,8 +265,7 @@ public enum Schema {
                a.identity_type, a.actor_arn, a.access_key_id, a.via_service, a.event_type, a.mfa, a.event_id, a.session_id,
                a.request_parameters, a.response_elements, a.additional_event_data
         FROM event_attribution a;
-        """),
-    ]
+        """
 
     public static var latestVersion: Int { migrations.last?.version ?? 0 }
 
@@ -239,7 +287,7 @@ public enum Schema {
             for migration in migrations where migration.version > version {
                 try db.execute(migration.sql)
                 if migration.version == 1 {
-                    for index in eventIndexes { try db.execute(index.sql) }
+                    for index in indexes(on: "events") { try db.execute(index.sql) }
                 }
                 try db.execute("PRAGMA user_version = \(migration.version)")
             }
