@@ -47,23 +47,21 @@ public enum Schema {
         ]
     }
 
-    /// `events` as users and queries see it: `event_rows` with the interned texts joined back
-    /// under their usual names, in the original column order. SQLite drops a join whose column
-    /// a query does not read, so a query pays only for the texts it selects.
+    /// `events` as users and queries see it: `event_rows` with the interned texts looked up
+    /// under their usual names, in the original column order. Scalar subqueries rather than
+    /// joins keep the view a single-table SELECT, which SQLite flattens into any query (also on
+    /// the right of a LEFT JOIN), so a query pays only for the texts it reads.
     static var eventsViewSQL: String {
-        var columns = ["r.id"]
-        var joins: [String] = []
+        var columns = ["id"]
         for column in EventColumn.allCases {
             if column.isInterned {
-                let alias = "t_" + column.name
-                columns.append("\(alias).value AS \(column.name)")
-                joins.append("LEFT JOIN interned_text \(alias) ON \(alias).id = r.\(column.storageName)")
+                columns.append("(SELECT value FROM interned_text WHERE id = r.\(column.storageName)) AS \(column.name)")
             } else {
-                columns.append("r.\(column.name)")
+                columns.append(column.name)
             }
         }
-        columns += ["r.event_ts", "r.session_creation_ts", "r.file_id", "r.record_index"]
-        return "CREATE VIEW events AS SELECT " + columns.joined(separator: ", ") + "\nFROM event_rows r\n" + joins.joined(separator: "\n") + ";"
+        columns += ["event_ts", "session_creation_ts", "file_id", "record_index"]
+        return "CREATE VIEW events AS SELECT " + columns.joined(separator: ",\n  ") + "\nFROM event_rows r;"
     }
 
     public static let migrations: [Migration] = [
