@@ -18,18 +18,16 @@ public final class Attributor {
         try db.transaction {
             try restoreLinks()
             try pairAccountCopies()
-            let issuances = try Issuance.loadAll(db)
-            var sessions = try SessionAggregate.loadAll(db)
+            // The calls and sessions go to temporary tables, looked up by index, so memory
+            // does not grow with the database.
+            let issuances = try IssuanceStore(db)
+            let sessions = try SessionStore(db)
             let writer = try SessionWriter(db)
-            sessions = try recountRepointed(sessions, writer: writer)
-            sessions = try splitSessionsByIssuedKey(sessions, linker: SessionLinker(issuances: issuances))
-            let linker = SessionLinker(issuances: issuances, sessions: sessions)
-            var resolver = OriginResolver(sessions: sessions, linker: linker)
-            let order = sessions.map(\.key)
-            sessions = []
-            for key in order {
-                guard let session = resolver.sessions[key] else { continue }
-                let resolved = resolver.resolve(key)
+            try recountRepointed(sessions, writer: writer)
+            try splitSessionsByIssuedKey(sessions, linker: SessionLinker(issuances: issuances))
+            var resolver = OriginResolver(sessions: sessions, linker: SessionLinker(issuances: issuances, sessions: sessions))
+            try sessions.forEach { session in
+                let resolved = try resolver.resolve(session)
                 try writer.write(session, resolved)
                 summary.sessions += 1
                 summary.events += session.events
@@ -37,6 +35,7 @@ public final class Attributor {
                 if resolved.confidence == .heuristic || resolved.confidence == .ambiguous { summary.sessionsHeuristic += 1 }
                 if resolved.origin.kind == .unknown { summary.sessionsUnknown += 1 }
             }
+            try db.execute("DROP TABLE temp.attr_sessions; DROP TABLE temp.attr_issuances")
         }
         summary.seconds = Date().timeIntervalSince(start)
         return summary
@@ -73,21 +72,11 @@ public final class Attributor {
 
     /// Sessions that lost or gained events to re-pointing are counted from their events; one
     /// left with none (a resource owner's copy whose caller is known) is emptied, not resolved.
-    private func recountRepointed(_ sessions: [SessionAggregate], writer: SessionWriter) throws -> [SessionAggregate] {
-        var affected = Set<Int64>()
-        let statement = try db.prepare("SELECT original_session_id, session_id FROM event_links")
-        while try statement.step() {
-            affected.insert(statement.int64(0))
-            affected.insert(statement.int64(1))
-        }
-        guard !affected.isEmpty else { return sessions }
-        var result: [SessionAggregate] = []
-        for session in sessions {
-            guard affected.contains(session.id) else {
-                result.append(session)
-                continue
-            }
-            if var counted = try SessionAggregate.fromEvents(db, id: session.id, key: session.key) {
+    private func recountRepointed(_ sessions: SessionStore, writer: SessionWriter) throws {
+        let affected = try sessions.keys(where: "id IN (SELECT original_session_id FROM event_links UNION SELECT session_id FROM event_links)")
+        for key in affected {
+            guard let session = try sessions.session(key) else { continue }
+            if let counted = try SessionAggregate.fromEvents(db, id: session.id, key: session.key) {
                 // Identity fields stay those of the session's own events; only the counts move.
                 var kept = session
                 kept.events = counted.events
@@ -95,41 +84,33 @@ public final class Attributor {
                 kept.firstSeen = counted.firstSeen
                 kept.lastSeen = counted.lastSeen
                 kept.accessKeys = Array(Set(session.accessKeys).union(counted.accessKeys)).sorted()
-                counted = kept
-                result.append(counted)
+                try sessions.put(kept)
             } else {
+                try sessions.remove(key)
                 try writer.writeEmpty(session.id)
             }
         }
-        return result
     }
 
     /// Two sessions can share `principalId@creationDate` (CI runs with the same session name in
     /// the same second). When their access keys were each issued by a different call, split
     /// the events by key into sessions of their own (rows marked `derived`).
-    private func splitSessionsByIssuedKey(_ sessions: [SessionAggregate], linker: SessionLinker) throws -> [SessionAggregate] {
-        var result: [SessionAggregate] = []
-        result.reserveCapacity(sessions.count)
+    private func splitSessionsByIssuedKey(_ sessions: SessionStore, linker: SessionLinker) throws {
         let create = try db.prepare("INSERT INTO sessions(session_key, derived) VALUES (?, 1) RETURNING id")
         let link = try db.prepare("""
             INSERT INTO event_links(event_rowid, event_id, original_session_id, session_id, method, evidence_event_id)
             SELECT id, event_id, session_id, ?, 'split by access key', ? FROM events WHERE session_id = ? AND access_key_id = ?
             """)
         let move = try db.prepare("UPDATE event_rows SET session_id = ? WHERE session_id = ? AND access_key_id = ?")
-        for session in sessions {
-            guard session.accessKeys.count > 1, SessionLinker.kind(of: session) == .role,
-                  let arn = session.arn, let creation = session.creation else {
-                result.append(session)
-                continue
-            }
+        // Collected first: the loop adds sessions to the store.
+        for key in try sessions.keys(where: "access_keys LIKE '%,%'") {
+            guard let session = try sessions.session(key), session.accessKeys.count > 1, SessionLinker.kind(of: session) == .role,
+                  let arn = session.arn, let creation = session.creation else { continue }
             var issuerByKey: [String: Issuance] = [:]
-            for candidate in linker.calls(predicting: arn, from: creation - 5, to: creation + 5) {
+            for candidate in try linker.calls(predicting: arn, from: creation - 5, to: creation + 5) {
                 if let key = candidate.issuedKey, session.accessKeys.contains(key) { issuerByKey[key] = candidate }
             }
-            guard Set(issuerByKey.values.map(\.eventID)).count > 1 else {
-                result.append(session)
-                continue
-            }
+            guard Set(issuerByKey.values.map(\.eventID)).count > 1 else { continue }
             for (accessKey, issuance) in issuerByKey.sorted(by: { $0.key < $1.key }) {
                 let newKey = session.key + "#" + accessKey
                 try create.bind([.text(newKey)])
@@ -143,15 +124,13 @@ public final class Attributor {
                 try move.bind([.integer(newID), .integer(session.id), .text(accessKey)])
                 try move.step()
                 move.reset()
-                if var slice = try SessionAggregate.fromEvents(db, id: newID, key: newKey) {
-                    slice.id = newID
+                if let slice = try SessionAggregate.fromEvents(db, id: newID, key: newKey) {
                     try db.execute("INSERT OR IGNORE INTO session_access_keys(session_id, access_key_id) VALUES (\(newID), '\(accessKey)')")
-                    result.append(slice)
+                    try sessions.put(slice)
                 }
             }
             // Events under keys no call explains stay in the shared session.
-            result.append(try SessionAggregate.fromEvents(db, id: session.id, key: session.key) ?? session)
+            try sessions.put(try SessionAggregate.fromEvents(db, id: session.id, key: session.key) ?? session)
         }
-        return result.sorted { $0.key < $1.key }
     }
 }

@@ -111,9 +111,9 @@ final class Issuance {
         """
     }()
 
-    static func loadAll(_ db: Database) throws -> [Issuance] {
+    /// Every issuing call stored, in time order, one at a time.
+    static func forEach(_ db: Database, _ body: (Issuance) throws -> Void) throws {
         let statement = try db.prepare(selectSQL)
-        var result: [Issuance] = []
         while try statement.step() {
             guard let id = statement.text(0), let api = API(rawValue: statement.text(2) ?? "") else { continue }
             let time = statement.int64(1)
@@ -143,9 +143,8 @@ final class Issuance {
             if issuance.predictedARN == nil {
                 issuance.predictedARN = predictARN(issuance, targetPrincipal: statement.text(34))
             }
-            result.append(issuance)
+            try body(issuance)
         }
-        return result
     }
 
     /// The ARN later activity will carry, when the response does not say it.

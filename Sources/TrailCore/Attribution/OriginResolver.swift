@@ -1,5 +1,7 @@
 /// Walks each session's parents to the origin (spec §9.7), carrying the chain, MFA and source
-/// identity along. Results are memoised, so each session is resolved once.
+/// identity along. Results are memoised in a bounded cache: a parent shared by many sessions
+/// (a user's AssumeRole caller, an instance's refreshes) is resolved once while it is in use,
+/// and memory stays flat however many sessions the database holds.
 struct OriginResolver {
     struct Resolved {
         var link: SessionLinker.Link
@@ -20,25 +22,39 @@ struct OriginResolver {
 
     static let maximumDepth = 64
 
-    let sessions: [String: SessionAggregate]
+    let sessions: SessionStore
     let linker: SessionLinker
+    /// Two generations: when the current one is full it becomes the previous one.
     private var memo: [String: Resolved] = [:]
+    private var previousMemo: [String: Resolved] = [:]
+    private let memoLimit: Int
 
-    init(sessions: [SessionAggregate], linker: SessionLinker) {
-        var byKey: [String: SessionAggregate] = [:]
-        for s in sessions { byKey[s.key] = s }
-        self.sessions = byKey
+    init(sessions: SessionStore, linker: SessionLinker, memoLimit: Int = 16_384) {
+        self.sessions = sessions
         self.linker = linker
+        self.memoLimit = memoLimit
     }
 
-    mutating func resolve(_ key: String) -> Resolved {
+    mutating func resolve(_ session: SessionAggregate) throws -> Resolved {
         var path: [String] = []
-        return resolve(key, path: &path)
+        return try resolve(session.key, known: session, path: &path)
     }
 
-    private mutating func resolve(_ key: String, path: inout [String]) -> Resolved {
+    private mutating func remember(_ key: String, _ resolved: Resolved) {
+        if memo.count >= memoLimit {
+            previousMemo = memo
+            memo = [:]
+        }
+        memo[key] = resolved
+    }
+
+    private mutating func resolve(_ key: String, known: SessionAggregate? = nil, path: inout [String]) throws -> Resolved {
         if let done = memo[key] { return done }
-        guard let session = sessions[key] else {
+        if let done = previousMemo[key] {
+            remember(key, done)
+            return done
+        }
+        guard let session = try known ?? sessions.session(key) else {
             let link = SessionLinker.Link(issuance: nil, method: nil, confidence: .none, parent: .origin(.unknown()),
                                           reason: "the calling session \(key) has no events in the ingested logs")
             return Resolved(link: link, kind: .unknown, origin: .unknown(), chainRoles: [], chainKeys: [key], depth: 0,
@@ -47,7 +63,7 @@ struct OriginResolver {
         }
         path.append(key)
         defer { path.removeLast() }
-        let link = linker.link(session)
+        let link = try linker.link(session)
         let kind = SessionLinker.kind(of: session)
         let isRole = kind == .role
         let countsAsHop = isRole || kind == .federatedUser || kind == .userSession || kind == .rootSession
@@ -71,7 +87,7 @@ struct OriginResolver {
                                     depth: countsAsHop ? 1 : 0, confidence: .none, mfa: mfa, mfaOrigin: mfa, mfaChain: mfa,
                                     sourceIdentity: ownSI, sourceIdentityStatus: ownStatus, reason: why, roleARN: roleARN)
             } else {
-                let parent = resolve(parentKey, path: &path)
+                let parent = try resolve(parentKey, path: &path)
                 var status = ownStatus
                 var si = ownSI
                 if let own = ownSI {
@@ -94,7 +110,7 @@ struct OriginResolver {
             }
         }
         if session.sourceIdentityVariants > 1 { resolved.sourceIdentityStatus = "conflict" }
-        memo[key] = resolved
+        remember(key, resolved)
         return resolved
     }
 

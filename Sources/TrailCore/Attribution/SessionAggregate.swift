@@ -75,16 +75,6 @@ struct SessionAggregate {
             sourceIP: s.text(26))
     }
 
-    /// Every session with events, in key order.
-    static func loadAll(_ db: Database) throws -> [SessionAggregate] {
-        let statement = try db.prepare(storedSQL + " WHERE s.raw_events > 0 ORDER BY s.session_key")
-        var result: [SessionAggregate] = []
-        while try statement.step() {
-            if let aggregate = read(statement) { result.append(aggregate) }
-        }
-        return result
-    }
-
     /// The events of session `id` matching `filter` (an SQL condition), as a session with `key`.
     static func fromEvents(_ db: Database, id: Int64, key: String, filter: String = "1", _ bindings: [SQLValue] = []) throws -> SessionAggregate? {
         let statement = try db.prepare(fromEventsSQL + " WHERE session_id = ? AND (\(filter))")

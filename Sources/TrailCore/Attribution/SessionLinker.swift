@@ -24,40 +24,14 @@ struct SessionLinker {
         case saml, webIdentity = "web_identity", identityCenter = "identity_center", unknown
     }
 
-    /// Successful calls by the ARN they predict, each list in time order, so a session's
-    /// candidates are found by binary search on its creation time, not by scanning them all.
-    let byARN: [String: [Issuance]]
-    let portal: [Issuance]
-    /// The first call each caller session made, to name the origin of SAML and web-identity
-    /// callers as their sessions' origins are named.
-    let firstCallByCaller: [String: Issuance]
-    /// Console sessions by principal ARN, to find the session a SwitchRole came from.
-    var consoleSessions: [String: [(creation: Int64, key: String)]] = [:]
-    /// Identity Center user ids that sessions show in `onBehalfOf`, by `arn@creation`, so the
-    /// AssumeRoleWithSAML that opened a session names its user as the session does.
-    var identityCenterUsers: [String: String] = [:]
+    /// The issuing calls and the sessions, looked up in their temporary tables.
+    let issuances: IssuanceStore
+    let sessions: SessionStore?
 
-    init(issuances: [Issuance], sessions: [SessionAggregate] = []) {
-        var byARN: [String: [Issuance]] = [:]
-        var portal: [Issuance] = []
-        var byCaller: [String: Issuance] = [:]
-        for issuance in issuances where !issuance.failed {
-            if let arn = issuance.predictedARN { byARN[arn, default: []].append(issuance) }
-            if issuance.isIdentityCenterPortal { portal.append(issuance) }
-            if let caller = issuance.callerKey, byCaller[caller] == nil { byCaller[caller] = issuance }
-        }
-        for key in byARN.keys { byARN[key]?.sort { ($0.time, $0.eventID) < ($1.time, $1.eventID) } }
-        self.byARN = byARN
-        self.portal = portal
-        self.firstCallByCaller = byCaller
-        for session in sessions {
-            guard let creation = session.creation, let arn = session.arn else { continue }
-            let kind = Self.kind(of: session)
-            if kind == .userSession || kind == .rootSession || kind == .role {
-                consoleSessions[arn, default: []].append((creation, session.key))
-            }
-            if let user = session.onBehalfOfUserID { identityCenterUsers["\(arn)@\(creation)"] = user }
-        }
+    /// `sessions` is nil for the pass that splits sessions by key, which needs only the calls.
+    init(issuances: IssuanceStore, sessions: SessionStore? = nil) {
+        self.issuances = issuances
+        self.sessions = sessions
     }
 
     static func kind(of s: SessionAggregate) -> Kind {
@@ -79,17 +53,10 @@ struct SessionLinker {
         }
     }
 
-    /// The calls predicting `arn` made between `from` and `to` (inclusive), by binary search.
-    func calls(predicting arn: String?, from: Int64, to: Int64) -> ArraySlice<Issuance> {
-        guard let arn, let all = byARN[arn], from <= to else { return [] }
-        var lo = 0, hi = all.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if all[mid].time < from { lo = mid + 1 } else { hi = mid }
-        }
-        var end = lo
-        while end < all.count && all[end].time <= to { end += 1 }
-        return all[lo..<end]
+    /// The calls predicting `arn` made between `from` and `to` (inclusive), in time order.
+    func calls(predicting arn: String?, from: Int64, to: Int64) throws -> [Issuance] {
+        guard let arn, from <= to else { return [] }
+        return try issuances.calls(predicting: arn, from: from, to: to)
     }
 
     /// Credentials last at most 12 hours (36 for an IAM user's GetSessionToken); a call older
@@ -98,12 +65,12 @@ struct SessionLinker {
 
     // MARK: linking
 
-    func link(_ s: SessionAggregate) -> Link {
+    func link(_ s: SessionAggregate) throws -> Link {
         switch Self.kind(of: s) {
         case .role:
-            return linkRoleSession(s)
+            return try linkRoleSession(s)
         case .federatedUser:
-            if let found = linkByIssuance(s, apis: [.getFederationToken]) { return found }
+            if let found = try linkByIssuance(s, apis: [.getFederationToken]) { return found }
             if let issuer = s.issuerARN {
                 return Link(issuance: nil, method: "session_issuer", confidence: .strong,
                             parent: .origin(origin(forPrincipalARN: issuer, account: s.account)),
@@ -114,11 +81,11 @@ struct SessionLinker {
         case .userSession, .rootSession:
             // The session's own identity is the origin; the issuing call, when found, adds MFA and evidence.
             let own = origin(forPrincipalARN: s.arn ?? "", account: s.account)
-            if s.assumedRoot == "true", let found = linkByIssuance(s, apis: [.assumeRoot]) { return found }
-            if let found = linkByIssuance(s, apis: [.getSessionToken]) {
+            if s.assumedRoot == "true", let found = try linkByIssuance(s, apis: [.assumeRoot]) { return found }
+            if let found = try linkByIssuance(s, apis: [.getSessionToken]) {
                 return Link(issuance: found.issuance, method: found.method, confidence: found.confidence, parent: .origin(own), reason: nil)
             }
-            if let login = consoleLogin(for: s) {
+            if let login = try consoleLogin(for: s) {
                 return Link(issuance: login, method: "L5 console login", confidence: .exact, parent: .origin(own),
                             reason: "console session opened by ConsoleLogin \(login.eventID)")
             }
@@ -137,7 +104,7 @@ struct SessionLinker {
         case .saml, .webIdentity:
             // The federated caller of an AssumeRoleWith* call: name it exactly as the sessions it
             // opened are named (SAML provider ARN, Identity Center user, OIDC subject and provider).
-            if let call = firstCallByCaller[s.key], case .origin(let origin) = parent(of: call, for: s) {
+            if let call = try issuances.firstCall(byCaller: s.key), case .origin(let origin) = try parent(of: call, for: s) {
                 return Link(issuance: nil, method: "identity", confidence: .exact, parent: .origin(origin), reason: nil)
             }
             let kind: Origin.Kind = Self.kind(of: s) == .saml ? .samlUser : .webIdentityUser
@@ -153,10 +120,10 @@ struct SessionLinker {
         }
     }
 
-    private func linkRoleSession(_ s: SessionAggregate) -> Link {
-        if let found = linkByIssuance(s, apis: [.assumeRole, .assumeRoleWithSAML, .assumeRoleWithWebIdentity]) { return found }
-        if let found = linkSwitchRole(s) { return found }
-        if let found = linkIdentityCenter(s) { return found }
+    private func linkRoleSession(_ s: SessionAggregate) throws -> Link {
+        if let found = try linkByIssuance(s, apis: [.assumeRole, .assumeRoleWithSAML, .assumeRoleWithWebIdentity]) { return found }
+        if let found = try linkSwitchRole(s) { return found }
+        if let found = try linkIdentityCenter(s) { return found }
         if let found = serviceHeuristic(s) { return found }
         let created = s.creation.map(Timestamp.format) ?? "an unknown time"
         return Link(issuance: nil, method: nil, confidence: .none, parent: .origin(.unknown()),
@@ -164,10 +131,10 @@ struct SessionLinker {
     }
 
     /// L1–L3 against the calls that predict this session's ARN.
-    func linkByIssuance(_ s: SessionAggregate, apis: Set<Issuance.API>) -> Link? {
+    func linkByIssuance(_ s: SessionAggregate, apis: Set<Issuance.API>) throws -> Link? {
         guard let arn = s.arn else { return nil }
         let window = s.creation.map { ($0 - 5, $0 + 5) } ?? (s.firstSeen - Self.longestValidity, s.firstSeen + 2)
-        let candidates = calls(predicting: arn, from: window.0, to: window.1).filter { apis.contains($0.api) }
+        let candidates = try calls(predicting: arn, from: window.0, to: window.1).filter { apis.contains($0.api) }
         guard !candidates.isEmpty else { return nil }
         let keys = Set(s.accessKeys)
 
@@ -179,14 +146,14 @@ struct SessionLinker {
             return true
         }
         if let best = nearest(exact, to: s.creation ?? s.firstSeen) {
-            return Link(issuance: best, method: "L1 key+arn+time", confidence: .exact, parent: parent(of: best, for: s), reason: nil)
+            return Link(issuance: best, method: "L1 key+arn+time", confidence: .exact, parent: try parent(of: best, for: s), reason: nil)
         }
         if let creation = s.creation {
             // L2: the ARN and creationDate ≈ the issuing call's eventTime.
             for tolerance: Int64 in [2, 5] {
                 let close = candidates.filter { abs(creation - $0.time) <= tolerance }
                 if close.count == 1, let only = close.first {
-                    return Link(issuance: only, method: "L2 arn+creation", confidence: .strong, parent: parent(of: only, for: s), reason: nil)
+                    return Link(issuance: only, method: "L2 arn+creation", confidence: .strong, parent: try parent(of: only, for: s), reason: nil)
                 }
                 if close.count > 1 {
                     // L2a: several calls fit; prefer source identity, then time, then event id.
@@ -204,7 +171,7 @@ struct SessionLinker {
                     let pick = ranked[0]
                     let sameOrigin = ranked.allSatisfy { sameCaller($0, pick) }
                     return Link(issuance: pick, method: "L2a arn+creation (several candidates)",
-                                confidence: sameOrigin ? .strong : .ambiguous, parent: parent(of: pick, for: s),
+                                confidence: sameOrigin ? .strong : .ambiguous, parent: try parent(of: pick, for: s),
                                 reason: sameOrigin ? nil : "\(ranked.count) calls issued \(s.arn ?? "") in the same second and no access key tells them apart",
                                 candidates: ranked.map(\.eventID))
                 }
@@ -214,7 +181,7 @@ struct SessionLinker {
         // L3: no creation date: the ARN within the credentials' validity window.
         let valid = candidates.filter { $0.time <= s.firstSeen && s.firstSeen <= $0.expiresAt }
         if let latest = valid.max(by: { ($0.time, $0.eventID) < ($1.time, $1.eventID) }) {
-            return Link(issuance: latest, method: "L3 arn+validity window", confidence: .heuristic, parent: parent(of: latest, for: s),
+            return Link(issuance: latest, method: "L3 arn+validity window", confidence: .heuristic, parent: try parent(of: latest, for: s),
                         reason: "no creationDate on the session's events; linked to the latest call whose credentials were valid")
         }
         return nil
@@ -229,25 +196,28 @@ struct SessionLinker {
     }
 
     /// L5: the IAM user's or root's console session follows its ConsoleLogin within a minute.
-    private func consoleLogin(for s: SessionAggregate) -> Issuance? {
+    private func consoleLogin(for s: SessionAggregate) throws -> Issuance? {
         guard let arn = s.arn, let creation = s.creation else { return nil }
-        let logins = calls(predicting: arn, from: creation - 60, to: creation + 5).filter { $0.api == .consoleLogin }
+        let logins = try calls(predicting: arn, from: creation - 60, to: creation + 5).filter { $0.api == .consoleLogin }
         return nearest(logins, to: creation)
     }
 
     /// L6: a console switch-role session; the parent is the console session it switched from.
-    private func linkSwitchRole(_ s: SessionAggregate) -> Link? {
+    private func linkSwitchRole(_ s: SessionAggregate) throws -> Link? {
         // The SwitchRole record itself carries the new session's ARN but no creationDate.
         guard let arn = s.arn else { return nil }
         let creation = s.creation ?? s.firstSeen
-        let switches = calls(predicting: arn, from: creation - 5, to: creation + 5).filter { $0.api == .switchRole }
+        let switches = try calls(predicting: arn, from: creation - 5, to: creation + 5).filter { $0.api == .switchRole }
         guard let found = nearest(switches, to: creation) else { return nil }
         guard let from = found.switchFrom else {
             return Link(issuance: found, method: "L6 switch role", confidence: .heuristic, parent: .origin(.unknown()),
                         reason: "SwitchRole \(found.eventID) does not say which principal switched")
         }
         // The parent is the source principal's console session active when it switched.
-        let active = (consoleSessions[from] ?? []).filter { $0.creation <= found.time + 5 }
+        let active = try (sessions?.sessions(withARN: from) ?? [])
+            .filter { [.userSession, .rootSession, .role].contains(Self.kind(of: $0)) }
+            .compactMap { session in session.creation.map { (creation: $0, key: session.key) } }
+            .filter { $0.creation <= found.time + 5 }
         if let source = active.max(by: { ($0.creation, $0.key) < ($1.creation, $1.key) }) {
             return Link(issuance: found, method: "L6 switch role", confidence: .heuristic, parent: .session(source.key),
                         reason: "console switch role from \(from)")
@@ -258,9 +228,9 @@ struct SessionLinker {
     }
 
     /// L4: Identity Center: the portal's GetRoleCredentials for this account and permission set.
-    private func linkIdentityCenter(_ s: SessionAggregate) -> Link? {
+    private func linkIdentityCenter(_ s: SessionAggregate) throws -> Link? {
         guard let role = s.issuerARN, let permissionSet = Self.permissionSet(role), let creation = s.creation else { return nil }
-        let matches = portal.filter { $0.idcAccount == s.account && $0.idcRoleName == permissionSet && abs($0.time - creation) <= 10 }
+        let matches = try issuances.portalCalls(account: s.account, permissionSet: permissionSet, from: creation - 10, to: creation + 10)
         if let found = nearest(matches, to: creation), let key = found.callerKey {
             let agrees = s.onBehalfOfUserID != nil && s.onBehalfOfUserID == key.dropFirst(4).description
             return Link(issuance: found, method: "L4 identity center", confidence: agrees ? .strong : .heuristic,
@@ -298,14 +268,14 @@ struct SessionLinker {
     // MARK: parents
 
     /// Who made the issuing call (spec §9.6), refined with what the child session shows.
-    func parent(of issuance: Issuance, for child: SessionAggregate) -> Parent {
+    func parent(of issuance: Issuance, for child: SessionAggregate) throws -> Parent {
         let type = issuance.callerType
         switch type {
         case "SAMLUser":
             let identityCenter = (issuance.samlProviderARN?.contains("AWSSSO_") ?? false)
                 || (issuance.roleARN?.contains("/aws-reserved/sso.amazonaws.com/") ?? false)
             if identityCenter {
-                let issued = issuance.predictedARN.flatMap { identityCenterUsers["\($0)@\(issuance.time)"] }
+                let issued = try issuance.predictedARN.flatMap { try sessions?.identityCenterUser(arn: $0, creation: issuance.time) }
                 return .origin(Origin(kind: .identityCenterUser, id: issuance.samlSubject ?? issuance.callerUserName,
                                       detail: child.onBehalfOfUserID ?? issued ?? issuance.roleARN.flatMap { Self.permissionSet($0) },
                                       account: nil))

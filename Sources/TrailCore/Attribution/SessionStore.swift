@@ -1,0 +1,114 @@
+/// The sessions as the attribution pass sees them (after re-pointing and splitting), in a
+/// temporary table rather than in memory, so the pass needs the same memory for 5M events as
+/// for 1M. Looked up by key, by ARN and creation time, and walked in key order.
+final class SessionStore {
+    private let db: Database
+    private let insert: Statement
+    private let select: Statement
+    private let selectByARN: Statement
+    private let identityCenterUser: Statement
+    private let delete: Statement
+
+    private static let columns = [
+        "key TEXT PRIMARY KEY", "id", "events", "errors", "first_seen", "last_seen", "identity_type", "principal_id", "arn",
+        "account", "issuer_arn", "creation", "access_keys", "source_identity", "source_identity_variants", "mfa_observed",
+        "ec2_role_delivery", "in_scope_of_issued_to", "web_provider", "on_behalf_of_user_id", "invoked_by", "user_name",
+        "identity_provider", "recipient_account", "credential_id", "assumed_root", "source_ip",
+    ]
+    private static var names: String { columns.map { String($0.split(separator: " ")[0]) }.joined(separator: ", ") }
+
+    /// Copies every session with events from `sessions`.
+    init(_ db: Database) throws {
+        self.db = db
+        try db.execute("""
+            DROP TABLE IF EXISTS temp.attr_sessions;
+            CREATE TEMP TABLE attr_sessions (\(Self.columns.joined(separator: ", "))) WITHOUT ROWID;
+            """)
+        insert = try db.prepare("INSERT OR REPLACE INTO temp.attr_sessions VALUES (\(Array(repeating: "?", count: Self.columns.count).joined(separator: ",")))")
+        try db.execute("CREATE INDEX temp.attr_sessions_arn ON attr_sessions(arn, creation)")
+        select = try db.prepare("SELECT \(Self.names) FROM temp.attr_sessions WHERE key = ?")
+        selectByARN = try db.prepare("SELECT key FROM temp.attr_sessions WHERE arn = ? AND creation IS NOT NULL ORDER BY key")
+        identityCenterUser = try db.prepare("""
+            SELECT on_behalf_of_user_id FROM temp.attr_sessions
+            WHERE arn = ? AND creation = ? AND on_behalf_of_user_id IS NOT NULL ORDER BY key DESC LIMIT 1
+            """)
+        delete = try db.prepare("DELETE FROM temp.attr_sessions WHERE key = ?")
+        let stored = try db.prepare(SessionAggregate.storedSQL + " WHERE s.raw_events > 0")
+        while try stored.step() {
+            if let aggregate = SessionAggregate.read(stored) { try put(aggregate) }
+        }
+    }
+
+    func put(_ s: SessionAggregate) throws {
+        func text(_ v: String?) -> SQLValue { v.map { .text($0) } ?? .null }
+        try insert.bind([
+            .text(s.key), .integer(s.id), .integer(Int64(s.events)), .integer(Int64(s.errors)), .integer(s.firstSeen), .integer(s.lastSeen),
+            text(s.identityType), text(s.principalID), text(s.arn), text(s.account), text(s.issuerARN), s.creation.map { .integer($0) } ?? .null,
+            .text(s.accessKeys.joined(separator: ",")), text(s.sourceIdentity), .integer(Int64(s.sourceIdentityVariants)),
+            .integer(s.mfaObserved ? 1 : 0), text(s.ec2RoleDelivery), text(s.inScopeOfIssuedTo), text(s.webProvider),
+            text(s.onBehalfOfUserID), text(s.invokedBy), text(s.userName), text(s.identityProvider), text(s.recipientAccount),
+            text(s.credentialID), text(s.assumedRoot), text(s.sourceIP),
+        ])
+        try insert.step()
+        insert.reset()
+    }
+
+    func remove(_ key: String) throws {
+        try delete.bind([.text(key)])
+        try delete.step()
+        delete.reset()
+    }
+
+    func session(_ key: String) throws -> SessionAggregate? {
+        try select.bind([.text(key)])
+        defer { select.reset() }
+        guard try select.step() else { return nil }
+        let s = select
+        return SessionAggregate(
+            id: s.int64(1), key: key, events: Int(s.int64(2)), errors: Int(s.int64(3)), firstSeen: s.int64(4), lastSeen: s.int64(5),
+            identityType: s.text(6), principalID: s.text(7), arn: s.text(8), account: s.text(9), issuerARN: s.text(10),
+            creation: s.isNull(11) ? nil : s.int64(11),
+            accessKeys: (s.text(12) ?? "").split(separator: ",").map(String.init),
+            sourceIdentity: s.text(13), sourceIdentityVariants: Int(s.int64(14)), mfaObserved: s.int64(15) == 1,
+            ec2RoleDelivery: s.text(16), inScopeOfIssuedTo: s.text(17), webProvider: s.text(18), onBehalfOfUserID: s.text(19),
+            invokedBy: s.text(20), userName: s.text(21), identityProvider: s.text(22), recipientAccount: s.text(23),
+            credentialID: s.text(24), assumedRoot: s.text(25), sourceIP: s.text(26))
+    }
+
+    /// Keys of the sessions `sql` (a condition on attr_sessions) selects, in key order.
+    func keys(where sql: String) throws -> [String] {
+        let statement = try db.prepare("SELECT key FROM temp.attr_sessions WHERE \(sql) ORDER BY key")
+        var result: [String] = []
+        while try statement.step() { if let key = statement.text(0) { result.append(key) } }
+        return result
+    }
+
+    /// Every session, in key order; `body` may look sessions up but not change the store.
+    func forEach(_ body: (SessionAggregate) throws -> Void) throws {
+        let statement = try db.prepare("SELECT key FROM temp.attr_sessions ORDER BY key")
+        while try statement.step() {
+            guard let key = statement.text(0), let session = try session(key) else { continue }
+            try body(session)
+        }
+    }
+
+    /// Sessions with a creation date whose ARN is `arn`.
+    func sessions(withARN arn: String) throws -> [SessionAggregate] {
+        try selectByARN.bind([.text(arn)])
+        var keys: [String] = []
+        while try selectByARN.step() { if let key = selectByARN.text(0) { keys.append(key) } }
+        selectByARN.reset()
+        return try keys.compactMap { try session($0) }
+    }
+
+    /// The Identity Center user id the sessions of `arn` created at `creation` show (`onBehalfOf`).
+    func identityCenterUser(arn: String, creation: Int64) throws -> String? {
+        try identityCenterUser.bind([.text(arn), .integer(creation)])
+        defer { identityCenterUser.reset() }
+        return try identityCenterUser.step() ? identityCenterUser.text(0) : nil
+    }
+
+    func drop() throws {
+        try db.execute("DROP TABLE IF EXISTS temp.attr_sessions")
+    }
+}
