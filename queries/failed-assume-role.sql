@@ -6,6 +6,7 @@
 -- param: account text optional Only calls recorded in this AWS account
 -- example: trail query failed-assume-role --since 7d
 -- example: trail query failed-assume-role --role ProdAdmin
+-- The +s keep SQLite on the error index (which holds the event name) rather than the name or time index.
 WITH attempts AS (
   SELECT a.event_ts, a.event_time AS time, a.account_id AS account, a.event_name AS call,
          a.origin_type, a.origin_id, a.origin_detail,
@@ -14,10 +15,10 @@ WITH attempts AS (
          a.error_code AS error, a.source_ip_address AS source_ip, a.event_id
   FROM event_attribution a
   WHERE a.event_source = 'sts.amazonaws.com'
-    AND a.event_name IN ('AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity', 'AssumeRoot')
+    AND +a.event_name IN ('AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity', 'AssumeRoot')
     AND a.error_code IS NOT NULL
-    AND (:since IS NULL OR a.event_ts >= :since)
-    AND (:until IS NULL OR a.event_ts < :until)
+    AND (:since IS NULL OR +a.event_ts >= :since)
+    AND (:until IS NULL OR +a.event_ts < :until)
     AND (:account IS NULL OR a.account_id = :account)
 )
 SELECT time, account, call, origin_type, origin_id, origin_detail, target_role, session_name, error, source_ip, event_id
@@ -26,4 +27,4 @@ WHERE :role IS NULL
    OR target_role LIKE :role ESCAPE '\'
    OR target_role LIKE 'arn:%:role/' || :role ESCAPE '\'
    OR target_role LIKE 'arn:%:role/%/' || :role ESCAPE '\'
-ORDER BY event_ts, event_id;
+ORDER BY +event_ts, event_id;

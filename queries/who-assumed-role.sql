@@ -7,22 +7,40 @@
 -- example: trail query who-assumed-role --role ProdAdmin
 -- example: trail query who-assumed-role --role 'arn:aws:iam::444455556666:role/*' --since 7d
 --
--- Sessions are matched on the role, then their events are grouped by the origin the
--- attribution resolved (never by the caller's raw identity fields). CROSS JOIN makes SQLite
--- read the few matching sessions first and their events through the session index.
-WITH per_chain AS (
-  SELECT a.role_arn, a.origin_type, a.origin_id, a.origin_detail, a.origin_account,
+-- Sessions are matched on the role (through case-insensitive indexes), then grouped by the
+-- origin the attribution resolved (never by the caller's raw identity fields). A session wholly
+-- inside the window, when no account is asked for, contributes the counts the attribution
+-- stored; any other is counted from its events, which CROSS JOIN makes SQLite read through the
+-- session index. Either way the cost follows the role's sessions, not the database's events.
+WITH matched AS (
+  SELECT s.id, s.role_arn, s.origin_type, s.origin_id, s.origin_detail, s.origin_account, s.chain,
+         s.events, s.errors, s.first_ts, s.last_ts,
+         (:since IS NULL OR s.first_ts >= :since) AND (:until IS NULL OR s.last_ts < :until) AS inside
+  FROM sessions s
+  WHERE (s.role_name LIKE :role ESCAPE '\' OR s.role_arn LIKE :role ESCAPE '\') AND s.events > 0
+    AND (:since IS NULL OR s.last_ts >= :since) AND (:until IS NULL OR s.first_ts < :until)
+), per_session AS (
+  SELECT m.id, m.role_arn, m.origin_type, m.origin_id, m.origin_detail, m.origin_account, m.chain,
+         m.events, m.errors, m.first_ts, m.last_ts
+  FROM matched m
+  WHERE :account IS NULL AND m.inside
+  UNION ALL
+  SELECT m.id, m.role_arn, m.origin_type, m.origin_id, m.origin_detail, m.origin_account, m.chain,
+         count(*), count(e.error_code), min(e.event_ts), max(e.event_ts)
+  FROM matched m CROSS JOIN events e ON e.session_id = m.id
+  WHERE (:account IS NOT NULL OR NOT m.inside)
+    AND (:since IS NULL OR e.event_ts >= :since)
+    AND (:until IS NULL OR e.event_ts < :until)
+    AND (:account IS NULL OR coalesce(e.recipient_account_id, e.identity_account_id) = :account)
+  GROUP BY m.id
+), per_chain AS (
+  SELECT p.role_arn, p.origin_type, p.origin_id, p.origin_detail, p.origin_account,
          (SELECT group_concat(substr(replace(value, ':role/', ':'), instr(replace(value, ':role/', ':'), '::') + 2), ' > ')
-            FROM json_each(a.chain)) AS chain_path,
-         count(DISTINCT a.session_key) AS sessions,
-         min(a.event_ts) AS first_ts, max(a.event_ts) AS last_ts,
-         count(*) AS events, count(a.error_code) AS errors
-  FROM sessions s CROSS JOIN event_attribution a ON a.session_key = s.session_key
-  WHERE (s.role_name LIKE :role ESCAPE '\' OR s.role_arn LIKE :role ESCAPE '\')
-    AND (:since IS NULL OR a.event_ts >= :since)
-    AND (:until IS NULL OR a.event_ts < :until)
-    AND (:account IS NULL OR a.account_id = :account)
-  GROUP BY a.role_arn, a.origin_type, a.origin_id, a.origin_detail, a.origin_account, a.chain
+            FROM json_each(p.chain)) AS chain_path,
+         count(*) AS sessions, min(p.first_ts) AS first_ts, max(p.last_ts) AS last_ts,
+         sum(p.events) AS events, sum(p.errors) AS errors
+  FROM per_session p
+  GROUP BY p.role_arn, p.origin_type, p.origin_id, p.origin_detail, p.origin_account, p.chain
 )
 SELECT role_arn, origin_type, origin_id, origin_detail, origin_account,
        sum(sessions) AS sessions,

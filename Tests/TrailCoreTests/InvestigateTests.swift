@@ -28,6 +28,45 @@ struct InvestigateTests {
         #expect(filtered.sections[0].result.project("events") == [["1"]])
     }
 
+    @Test("who and who-assumed-role: per-session counts in a time window equal counting the events")
+    func whoWindowFromSessionCounts() throws {
+        let investigator = try QueryFixture.investigator()
+        // The ProdAdmin session runs 10:06–10:14 (4 events); windows inside, around and across it.
+        let windows: [(Int64?, Int64?)] = [
+            (nil, nil), (Timestamp.parse("2026-11-20T10:00:00Z"), nil), (nil, Timestamp.parse("2026-11-20T10:10:00Z")),
+            (Timestamp.parse("2026-11-20T10:10:00Z"), Timestamp.parse("2026-11-20T10:14:00Z")),
+            (Timestamp.parse("2026-11-20T10:06:00Z"), Timestamp.parse("2026-11-20T10:14:01Z")),
+            (Timestamp.parse("2026-11-21T00:00:00Z"), nil),
+        ]
+        var sawPartial = false
+        for (since, until) in windows {
+            for role in ["ProdAdmin", "*", "order-processor-*", "webappinstancerole"] {
+                // A window alone takes the session-count path; any event filter (here one that
+                // matches every event) counts the events themselves.
+                let fast = try investigator.who(role: role, filter: EventFilter(since: since, until: until))
+                let slow = try investigator.who(role: role, filter: EventFilter(since: since, until: until, event: "*"))
+                let columns = ["origin", "origin_type", "role", "sessions", "first_seen", "last_seen", "events", "errors"]
+                let a = fast.sections[0].result.rows.map { row in columns.map { fast.sections[0].result.index(of: $0).map { row[$0].textValue } ?? nil } }
+                let b = slow.sections[0].result.rows.map { row in columns.map { slow.sections[0].result.index(of: $0).map { row[$0].textValue } ?? nil } }
+                #expect(a.sorted { "\($0)" < "\($1)" } == b.sorted { "\($0)" < "\($1)" }, "role \(role) window \(String(describing: since))–\(String(describing: until))")
+                if role == "ProdAdmin", since == Timestamp.parse("2026-11-20T10:10:00Z") {
+                    let events = fast.sections[0].result.project("events").first?.first ?? nil
+                    #expect(events != nil && events != "4", "a window cutting the session counts only its events inside")
+                    sawPartial = true
+                }
+                var arguments = ["role": role]
+                if let since { arguments["since"] = Timestamp.format(since) }
+                if let until { arguments["until"] = Timestamp.format(until) }
+                let named = try QueryFixture.run("who-assumed-role", arguments)
+                #expect(named.project("origin_type", "sessions", "events", "errors", "first_seen", "last_seen").sorted { "\($0)" < "\($1)" }
+                        == slow.sections[0].result.project("origin_type", "sessions", "events", "errors", "first_seen", "last_seen").sorted { "\($0)" < "\($1)" })
+            }
+        }
+        #expect(sawPartial)
+        // Role names match whatever their case, through the NOCASE index.
+        #expect(try investigator.who(role: "prodadmin", filter: EventFilter()).sections[0].result.rows.count == 1)
+    }
+
     @Test("did: direct and chained activity of a user, an instance, a function, a service")
     func did() throws {
         let investigator = try QueryFixture.investigator()

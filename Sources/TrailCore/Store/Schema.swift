@@ -40,7 +40,8 @@ public enum Schema {
             ("events_name", "CREATE INDEX IF NOT EXISTS events_name ON \(table)(event_name, event_ts)"),
             ("events_ip", "CREATE INDEX IF NOT EXISTS events_ip ON \(table)(source_ip_address)"),
             ("events_key", "CREATE INDEX IF NOT EXISTS events_key ON \(table)(access_key_id) WHERE access_key_id IS NOT NULL"),
-            ("events_error", "CREATE INDEX IF NOT EXISTS events_error ON \(table)(error_code) WHERE error_code IS NOT NULL"),
+            // The event name rides along so "failed AssumeRole calls" is answered from the index alone.
+            ("events_error", "CREATE INDEX IF NOT EXISTS events_error ON \(table)(error_code, event_name, event_ts) WHERE error_code IS NOT NULL"),
             ("events_shared", "CREATE INDEX IF NOT EXISTS events_shared ON \(table)(shared_event_id) WHERE shared_event_id IS NOT NULL"),
             ("resources_event", "CREATE INDEX IF NOT EXISTS resources_event ON resources(event_id)"),
             ("resources_arn", "CREATE INDEX IF NOT EXISTS resources_arn ON resources(arn)"),
@@ -225,6 +226,15 @@ public enum Schema {
         """ }.joined(separator: "\n"))
         \(eventsViewSQL)
         \(attributionViewsSQL)
+        """),
+        Migration(version: 3, summary: "case-insensitive indexes for role and session-name lookups; event names in the error index", sql: """
+        -- LIKE is case-insensitive, so only a NOCASE index lets `trail who ProdAdmin` or
+        -- `trail session i-0abc…` seek instead of scanning every session.
+        CREATE INDEX sessions_role_name_nocase ON sessions(role_name COLLATE NOCASE);
+        CREATE INDEX sessions_role_arn_nocase ON sessions(role_arn COLLATE NOCASE);
+        CREATE INDEX sessions_session_name_nocase ON sessions(session_name COLLATE NOCASE);
+        DROP INDEX IF EXISTS events_error;
+        CREATE INDEX events_error ON event_rows(error_code, event_name, event_ts) WHERE error_code IS NOT NULL;
         """),
     ]
 
