@@ -13,19 +13,45 @@ extension Investigator {
             WHERE s.session_key IN (SELECT a.session_key FROM event_attribution a WHERE \(InvestigationSQL.accessKey("a", ":key")))
             ORDER BY s.first_ts, s.session_key
             """, key)
-        let issued = try run("""
-            SELECT e.event_id, e.event_time AS time, e.recipient_account_id AS account, \(InvestigationSQL.event("e")) AS event,
-                   coalesce(e.identity_arn, e.invoked_by, e.identity_type) AS caller
-            FROM events e
-            WHERE ((e.event_source = 'sts.amazonaws.com'
-                    AND e.event_name IN ('AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity', 'GetSessionToken',
-                                         'GetFederationToken', 'AssumeRoot')
-                    AND json_valid(e.response_elements) AND json_extract(e.response_elements, '$.credentials.accessKeyId') = :key)
-                OR (e.event_source = 'iam.amazonaws.com' AND e.event_name = 'CreateAccessKey'
-                    AND json_valid(e.response_elements) AND json_extract(e.response_elements, '$.accessKey.accessKeyId') = :key))
-              AND e.error_code IS NULL
-            ORDER BY e.event_ts, e.event_id
-            """, key)
+        // The call that issued the key: for a temporary key, first the issuing calls the
+        // attribution linked to the sessions that used it (an index lookup); every STS call is
+        // read only when none of those issued it (a key never used, or a call outside the
+        // sessions' links). A long-term key comes from iam:CreateAccessKey.
+        let stsIssued = """
+            e.event_source = 'sts.amazonaws.com'
+            AND e.event_name IN ('AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity', 'GetSessionToken',
+                                 'GetFederationToken', 'AssumeRoot')
+            AND json_valid(e.response_elements) AND json_extract(e.response_elements, '$.credentials.accessKeyId') = :key
+            """
+        let iamIssued = """
+            e.event_source = 'iam.amazonaws.com' AND e.event_name = 'CreateAccessKey'
+            AND json_valid(e.response_elements) AND json_extract(e.response_elements, '$.accessKey.accessKeyId') = :key
+            """
+        func issuingCalls(_ condition: String, among candidates: String? = nil) throws -> ResultSet {
+            try run("""
+                SELECT e.event_id, e.event_time AS time, e.recipient_account_id AS account, \(InvestigationSQL.event("e")) AS event,
+                       coalesce(e.identity_arn, e.invoked_by, e.identity_type) AS caller
+                FROM events e
+                WHERE (\(condition)) AND e.error_code IS NULL\(candidates.map { " AND e.event_id IN (\($0))" } ?? "")
+                ORDER BY e.event_ts, e.event_id
+                """, key)
+        }
+        var issued: ResultSet
+        if accessKey.hasPrefix("AKIA") {
+            issued = try issuingCalls(iamIssued)
+        } else {
+            // The linked calls, and their other copies (a cross-account call is logged in both accounts).
+            let linked = """
+                SELECT s.issuing_event_id FROM session_access_keys k JOIN sessions s ON s.id = k.session_id
+                WHERE k.access_key_id = :key AND s.issuing_event_id IS NOT NULL
+                """
+            issued = try issuingCalls(stsIssued, among: """
+                \(linked)
+                UNION SELECT c.event_id FROM events i JOIN events c ON c.shared_event_id = i.shared_event_id
+                WHERE i.event_id IN (\(linked)) AND i.shared_event_id IS NOT NULL AND c.shared_event_id IS NOT NULL
+                """)
+            if issued.isEmpty { issued = try issuingCalls(accessKey.hasPrefix("ASIA") ? stsIssued : "(\(stsIssued)) OR (\(iamIssued))") }
+        }
         let totals = try run("""
             SELECT count(*), count(error_code), \(InvestigationSQL.iso("min(event_ts)")), \(InvestigationSQL.iso("max(event_ts)"))
             FROM events e WHERE \(InvestigationSQL.accessKey("e", ":key"))
