@@ -38,7 +38,8 @@ public enum Schema {
             ("events_time", "CREATE INDEX IF NOT EXISTS events_time ON \(table)(event_ts)"),
             ("events_session", "CREATE INDEX IF NOT EXISTS events_session ON \(table)(session_id, event_ts)"),
             ("events_name", "CREATE INDEX IF NOT EXISTS events_name ON \(table)(event_name, event_ts)"),
-            ("events_ip", "CREATE INDEX IF NOT EXISTS events_ip ON \(table)(source_ip_address)"),
+            // With the time, "when was this address first seen" is read from the index alone.
+            ("events_ip", "CREATE INDEX IF NOT EXISTS events_ip ON \(table)(source_ip_address, event_ts)"),
             ("events_key", "CREATE INDEX IF NOT EXISTS events_key ON \(table)(access_key_id) WHERE access_key_id IS NOT NULL"),
             // The event name rides along so "failed AssumeRole calls" is answered from the index alone.
             ("events_error", "CREATE INDEX IF NOT EXISTS events_error ON \(table)(error_code, event_name, event_ts) WHERE error_code IS NOT NULL"),
@@ -227,12 +228,14 @@ public enum Schema {
         \(eventsViewSQL)
         \(attributionViewsSQL)
         """),
-        Migration(version: 3, summary: "case-insensitive indexes for role and session-name lookups; event names in the error index", sql: """
+        Migration(version: 3, summary: "case-insensitive indexes for role and session-name lookups; event names in the error index, times in the address index", sql: """
         -- LIKE is case-insensitive, so only a NOCASE index lets `trail who ProdAdmin` or
         -- `trail session i-0abc…` seek instead of scanning every session.
         CREATE INDEX sessions_role_name_nocase ON sessions(role_name COLLATE NOCASE);
         CREATE INDEX sessions_role_arn_nocase ON sessions(role_arn COLLATE NOCASE);
         CREATE INDEX sessions_session_name_nocase ON sessions(session_name COLLATE NOCASE);
+        DROP INDEX IF EXISTS events_ip;
+        CREATE INDEX events_ip ON event_rows(source_ip_address, event_ts);
         DROP INDEX IF EXISTS events_error;
         CREATE INDEX events_error ON event_rows(error_code, event_name, event_ts) WHERE error_code IS NOT NULL;
         """),

@@ -31,10 +31,12 @@ final class SessionTracker {
     }
 
     private let db: Database
+    /// Ids of recently seen keys, in two generations so memory stays bounded: an event's
+    /// session is almost always one seen moments before; others are looked up by the key index.
     private var ids: [String: Int64] = [:]
+    private var previousIDs: [String: Int64] = [:]
+    private static let idCacheLimit = 32_768
     private var tallies: [Int64: Tally] = [:]
-    /// Keys whose rows this process created in the open transaction (forgotten on rollback).
-    private var createdKeys: [String] = []
     private let create: Statement
     private let lookup: Statement
     private let upsert: Statement
@@ -43,10 +45,6 @@ final class SessionTracker {
 
     init(_ db: Database) throws {
         self.db = db
-        let existing = try db.prepare("SELECT id, session_key FROM sessions WHERE derived = 0")
-        while try existing.step() {
-            ids[existing.text(1) ?? ""] = existing.int64(0)
-        }
         // A new key gets its row inside the writer's transaction, so two processes writing to
         // one database agree on every key's id.
         create = try db.prepare("INSERT INTO sessions(session_key) VALUES (?) ON CONFLICT(session_key) DO NOTHING")
@@ -89,24 +87,41 @@ final class SessionTracker {
     /// The id of the session with this key, creating its row on first sight. Must run inside
     /// the writer's transaction.
     func id(for key: String) throws -> Int64 {
-        if let id = ids[key] {
-            if tallies[id] == nil { tallies[id] = Tally(id: id, key: key) }
-            return id
+        let id: Int64
+        if let cached = ids[key] {
+            id = cached
+        } else if let cached = previousIDs[key] {
+            id = cached
+            remember(key, id)
+        } else if let stored = try storedID(key) {
+            id = stored
+            remember(key, id)
+        } else {
+            try create.bind([.text(key)])
+            try create.step()
+            create.reset()
+            guard let created = try storedID(key) else {
+                throw DatabaseError(code: 1, message: "session \(key) vanished after it was created")
+            }
+            id = created
+            remember(key, id)
         }
-        try create.bind([.text(key)])
-        try create.step()
-        create.reset()
-        try lookup.bind([.text(key)])
-        guard try lookup.step() else {
-            lookup.reset()
-            throw DatabaseError(code: 1, message: "session \(key) vanished after it was created")
-        }
-        let id = lookup.int64(0)
-        lookup.reset()
-        ids[key] = id
-        createdKeys.append(key)
-        tallies[id] = Tally(id: id, key: key)
+        if tallies[id] == nil { tallies[id] = Tally(id: id, key: key) }
         return id
+    }
+
+    private func storedID(_ key: String) throws -> Int64? {
+        try lookup.bind([.text(key)])
+        defer { lookup.reset() }
+        return try lookup.step() ? lookup.int64(0) : nil
+    }
+
+    private func remember(_ key: String, _ id: Int64) {
+        if ids.count >= Self.idCacheLimit {
+            previousIDs = ids
+            ids = [:]
+        }
+        ids[key] = id
     }
 
     /// Records one newly stored event of session `id`. `identity` is built only when asked,
@@ -161,13 +176,12 @@ final class SessionTracker {
             }
         }
         tallies.removeAll(keepingCapacity: true)
-        createdKeys.removeAll(keepingCapacity: true)
     }
 
     /// Forgets what was not flushed (after a rollback), including the rows created for new keys.
     func discard() {
-        for key in createdKeys { ids[key] = nil }
-        createdKeys.removeAll()
+        ids.removeAll()
+        previousIDs.removeAll()
         tallies.removeAll()
     }
 }
