@@ -47,6 +47,12 @@ public final class Ingester {
         case duplicate(InputFile, FileIdentity, of: Int64)
         case parsed(InputFile, FileIdentity, ParsedFile, compressedBytes: Int)
         case unreadable(InputFile, String)
+
+        /// Roughly what the result holds in memory while it waits for the writer.
+        var residentBytes: Int {
+            guard case .parsed(_, _, let file, _) = self else { return 0 }
+            return file.buffer.count + file.scratch.count + file.fields.count * MemoryLayout<FieldValue>.stride
+        }
     }
 
     public func run(_ inputs: [InputFile]) throws -> IngestSummary {
@@ -66,7 +72,9 @@ public final class Ingester {
         }
         defer { if bulkLoad { try? TrailDatabase.leaveBulkLoad(db) } }
 
-        let queue = BoundedQueue<WorkResult>(capacity: options.jobs * 2 + 2, producers: options.jobs)
+        // Enough parsed files to keep the writer busy; the byte bound keeps a run of files with
+        // thousands of records each from holding ~100 MB while they wait.
+        let queue = BoundedQueue<WorkResult>(capacity: options.jobs * 2 + 2, byteCapacity: 24 << 20, producers: options.jobs)
         let counter = WorkCounter(count: inputs.count)
         let options = self.options
         let workers = DispatchGroup()
@@ -75,7 +83,7 @@ public final class Ingester {
             let thread = Thread {
                 while !queue.isCancelled, let i = counter.take() {
                     let result = Ingester.process(inputs[i], ledger: ledger, options: options)
-                    if !queue.push(result) { break }
+                    if !queue.push(result, bytes: result.residentBytes) { break }
                 }
                 queue.producerFinished()
                 workers.leave()

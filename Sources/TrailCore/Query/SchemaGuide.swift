@@ -3,7 +3,9 @@
 public enum SchemaGuide {
     /// One line per table or view. Objects without an entry are still listed.
     public static let tableDescriptions: [String: String] = [
-        "events": "One row per CloudTrail event, userIdentity flattened; query event_attribution for who was behind it",
+        "events": "VIEW: one row per CloudTrail event, userIdentity flattened; query event_attribution for who was behind it",
+        "event_rows": "Where events are stored: repeated texts (user_identity, user_agent, tls_details, …) as ids into interned_text; query the events view",
+        "interned_text": "Each distinct userIdentity, userAgent, tlsDetails … text once (hash = trail_hash(value))",
         "event_attribution": "VIEW: every event with its session, role, chain and resolved origin; start investigations here",
         "sessions": "One row per credential session: how its credentials were issued (link), its chain and its origin",
         "event_links": "Events the attribution moved to another session (resource-owner copies, sessions split by key)",

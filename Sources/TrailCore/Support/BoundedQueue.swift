@@ -1,28 +1,36 @@
 import Foundation
 
-/// A blocking FIFO with a capacity: producers wait when it is full, which is what keeps the
-/// ingest's memory bounded however many files are waiting.
+/// A blocking FIFO with a capacity in items and in bytes: producers wait when it is full,
+/// which is what keeps the ingest's memory bounded however many files are waiting and however
+/// large they are (a queue of a few thousand-record files would otherwise hold ~100 MB).
 final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
-    private var items: [Element?] = []
+    private var items: [(element: Element, bytes: Int)?] = []
     private var head = 0
     private let capacity: Int
+    private let byteCapacity: Int
+    private var bytesQueued = 0
     private var openProducers: Int
     private var cancelled = false
 
-    init(capacity: Int, producers: Int) {
+    init(capacity: Int, byteCapacity: Int = Int.max, producers: Int) {
         self.capacity = max(1, capacity)
+        self.byteCapacity = byteCapacity
         self.openProducers = producers
     }
 
-    /// Returns false when the queue was cancelled and the item was not accepted.
+    /// Returns false when the queue was cancelled and the item was not accepted. An item larger
+    /// than the byte capacity is still accepted when the queue is empty.
     @discardableResult
-    func push(_ item: Element) -> Bool {
+    func push(_ item: Element, bytes: Int = 0) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        while items.count - head >= capacity && !cancelled { condition.wait() }
+        while !cancelled && (items.count - head >= capacity || (items.count > head && bytesQueued + bytes > byteCapacity)) {
+            condition.wait()
+        }
         if cancelled { return false }
-        items.append(item)
+        items.append((item, bytes))
+        bytesQueued += bytes
         condition.broadcast()
         return true
     }
@@ -36,13 +44,14 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
         let item = items[head]
         // Release the slot now: a popped file's buffers must not outlive its write.
         items[head] = nil
+        bytesQueued -= item?.bytes ?? 0
         head += 1
         if head >= 64 && head * 2 >= items.count {
             items.removeFirst(head)
             head = 0
         }
         condition.broadcast()
-        return item
+        return item?.element
     }
 
     func producerFinished() {
