@@ -9,14 +9,17 @@
 -- param: account text optional Only events in this AWS account
 -- example: trail report hygiene-long-term-key-usage --since 7d
 -- The key and account lists are built from sorted distinct values, so they read the same
--- whatever order the events were stored in.
+-- whatever order the events were stored in. Only sessions whose origin is an IAM user or root
+-- can hold an AKIA key, so the events are read from those sessions (CROSS JOIN: through the
+-- session index) rather than from the whole table.
 WITH f AS (
-  SELECT time, origin_type, origin, access_key_id, account
-  FROM event_findings
-  WHERE origin_type IN ('iam_user', 'root')
-    AND (:since IS NULL OR event_ts >= :since)
-    AND (:until IS NULL OR event_ts < :until)
-    AND (:account IS NULL OR account = :account)),
+  SELECT e.event_time AS time, s.origin_type, coalesce(s.origin_id, '') AS origin, e.access_key_id,
+         coalesce(e.recipient_account_id, e.identity_account_id) AS account
+  FROM sessions s CROSS JOIN events e ON e.session_id = s.id
+  WHERE s.origin_type IN ('iam_user', 'root')
+    AND (:since IS NULL OR e.event_ts >= :since)
+    AND (:until IS NULL OR e.event_ts < :until)
+    AND (:account IS NULL OR coalesce(e.recipient_account_id, e.identity_account_id) = :account)),
 key_lists AS (
   SELECT origin_type, origin, group_concat(access_key_id, ',') AS keys
   FROM (SELECT DISTINCT origin_type, origin, access_key_id FROM f WHERE access_key_id GLOB 'AKIA*' ORDER BY 1, 2, 3)

@@ -8,28 +8,40 @@
 --
 -- AWS services calling on someone's behalf write their own name (ec2.amazonaws.com) or
 -- "AWS Internal" as the source address; those are not addresses and are left out.
-WITH history AS (
-  SELECT source_ip_address AS ip, min(event_ts) AS first_ts
+--
+-- One pass over the address index (address, time) gives each address's first sighting and
+-- its use in the window; the origins are then looked up only for the addresses listed.
+WITH per_ip AS (
+  SELECT source_ip_address AS ip, min(event_ts) AS first_ts,
+         sum(event_ts >= :since AND (:until IS NULL OR event_ts < :until)) AS events,
+         max(CASE WHEN event_ts >= :since AND (:until IS NULL OR event_ts < :until) THEN event_ts END) AS last_ts
   FROM events
   WHERE source_ip_address IS NOT NULL
   GROUP BY source_ip_address
-), in_window AS (
-  SELECT a.source_ip_address AS ip, count(*) AS events, max(a.event_ts) AS last_ts,
-         group_concat(DISTINCT coalesce(a.origin_id, a.origin_type) || coalesce(' (' || a.origin_detail || ')', '')) AS origins
-  FROM event_attribution a
-  WHERE a.event_ts >= :since AND (:until IS NULL OR a.event_ts < :until)
-    AND a.source_ip_address IS NOT NULL
-    AND a.source_ip_address NOT LIKE '%.amazonaws.com'
-    AND a.source_ip_address <> 'AWS Internal'
-    AND (:account IS NULL OR a.account_id = :account)
-  GROUP BY a.source_ip_address
+), in_account AS (
+  -- Only when an account is asked for: the window's events in that account.
+  SELECT source_ip_address AS ip, count(*) AS events, max(event_ts) AS last_ts
+  FROM events
+  WHERE :account IS NOT NULL AND source_ip_address IS NOT NULL
+    AND event_ts >= :since AND (:until IS NULL OR event_ts < :until)
+    AND coalesce(recipient_account_id, identity_account_id) = :account
+  GROUP BY source_ip_address
+), listed AS (
+  SELECT p.ip, p.first_ts,
+         CASE WHEN :account IS NULL THEN p.events ELSE a.events END AS events,
+         CASE WHEN :account IS NULL THEN p.last_ts ELSE a.last_ts END AS last_ts
+  FROM per_ip p LEFT JOIN in_account a ON a.ip = p.ip
+  WHERE p.ip NOT LIKE '%.amazonaws.com' AND p.ip <> 'AWS Internal'
 )
-SELECT w.ip AS source_ip,
-       CASE WHEN h.first_ts >= :since THEN 'new' ELSE 'rare' END AS status,
-       w.events AS events_in_window,
-       strftime('%Y-%m-%dT%H:%M:%SZ', h.first_ts, 'unixepoch') AS first_seen,
-       strftime('%Y-%m-%dT%H:%M:%SZ', w.last_ts, 'unixepoch') AS last_seen,
-       w.origins
-FROM in_window w JOIN history h ON h.ip = w.ip
-WHERE h.first_ts >= :since OR w.events <= :rare_max
-ORDER BY status, w.ip;
+SELECT l.ip AS source_ip,
+       CASE WHEN l.first_ts >= :since THEN 'new' ELSE 'rare' END AS status,
+       l.events AS events_in_window,
+       strftime('%Y-%m-%dT%H:%M:%SZ', l.first_ts, 'unixepoch') AS first_seen,
+       strftime('%Y-%m-%dT%H:%M:%SZ', l.last_ts, 'unixepoch') AS last_seen,
+       (SELECT group_concat(DISTINCT coalesce(a.origin_id, a.origin_type) || coalesce(' (' || a.origin_detail || ')', ''))
+          FROM event_attribution a
+          WHERE a.source_ip_address = l.ip AND a.event_ts >= :since AND (:until IS NULL OR a.event_ts < :until)
+            AND (:account IS NULL OR a.account_id = :account)) AS origins
+FROM listed l
+WHERE l.events > 0 AND (l.first_ts >= :since OR l.events <= :rare_max)
+ORDER BY status, l.ip;

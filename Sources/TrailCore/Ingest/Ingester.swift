@@ -74,7 +74,7 @@ public final class Ingester {
 
         // Enough parsed files to keep the writer busy; the byte bound keeps a run of files with
         // thousands of records each from holding ~100 MB while they wait.
-        let queue = BoundedQueue<WorkResult>(capacity: options.jobs * 2 + 2, byteCapacity: 24 << 20, producers: options.jobs)
+        let queue = BoundedQueue<WorkResult>(capacity: options.jobs * 2 + 2, byteCapacity: 8 << 20, producers: options.jobs)
         let counter = WorkCounter(count: inputs.count)
         let options = self.options
         let workers = DispatchGroup()
@@ -107,6 +107,10 @@ public final class Ingester {
             inTransaction = false
             pending = 0
             lastCommit = Date()
+            // Files are inflated by the parser threads and freed here, into those threads' malloc
+            // arenas, which glibc does not shrink on its own: trimmed at each commit (about twice
+            // a second), a run of large files does not leave the process tens of MB larger.
+            Memory.releaseFreed()
         }
 
         while let result = queue.pop() {

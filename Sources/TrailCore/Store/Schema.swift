@@ -35,7 +35,8 @@ public enum Schema {
 
     static func indexes(on table: String) -> [(name: String, sql: String)] {
         [
-            ("events_time", "CREATE INDEX IF NOT EXISTS events_time ON \(table)(event_ts)"),
+            // With the account and region, per-hour coverage is read from the index alone.
+            ("events_time", "CREATE INDEX IF NOT EXISTS events_time ON \(table)(event_ts, recipient_account_id, identity_account_id, aws_region)"),
             ("events_session", "CREATE INDEX IF NOT EXISTS events_session ON \(table)(session_id, event_ts)"),
             ("events_name", "CREATE INDEX IF NOT EXISTS events_name ON \(table)(event_name, event_ts)"),
             // With the time, "when was this address first seen" is read from the index alone.
@@ -228,12 +229,14 @@ public enum Schema {
         \(eventsViewSQL)
         \(attributionViewsSQL)
         """),
-        Migration(version: 3, summary: "case-insensitive indexes for role and session-name lookups; event names in the error index, times in the address index", sql: """
+        Migration(version: 3, summary: "case-insensitive indexes for role and session-name lookups; event names in the error index, times in the address index, accounts and regions in the time index", sql: """
         -- LIKE is case-insensitive, so only a NOCASE index lets `trail who ProdAdmin` or
         -- `trail session i-0abc…` seek instead of scanning every session.
         CREATE INDEX sessions_role_name_nocase ON sessions(role_name COLLATE NOCASE);
         CREATE INDEX sessions_role_arn_nocase ON sessions(role_arn COLLATE NOCASE);
         CREATE INDEX sessions_session_name_nocase ON sessions(session_name COLLATE NOCASE);
+        DROP INDEX IF EXISTS events_time;
+        CREATE INDEX events_time ON event_rows(event_ts, recipient_account_id, identity_account_id, aws_region);
         DROP INDEX IF EXISTS events_ip;
         CREATE INDEX events_ip ON event_rows(source_ip_address, event_ts);
         DROP INDEX IF EXISTS events_error;
