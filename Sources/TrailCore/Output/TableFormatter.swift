@@ -23,9 +23,9 @@ public struct TableFormatter: Sendable {
         guard !result.columns.isEmpty else { return "" }
         let header = result.columns.map(Self.sanitize)
         let cells = result.rows.map { row in result.columns.indices.map { i in Self.sanitize(i < row.count ? CellText.plain(row[i]) : "") } }
-        var natural = header.map(\.count)
+        var natural = header.map(Self.length)
         for row in cells {
-            for (i, cell) in row.enumerated() { natural[i] = max(natural[i], cell.count) }
+            for (i, cell) in row.enumerated() { natural[i] = max(natural[i], Self.length(cell)) }
         }
         let widths = fit(natural)
         let numeric = result.columns.indices.map { i in
@@ -101,7 +101,7 @@ public struct TableFormatter: Sendable {
         var parts: [String] = []
         for (i, cell) in cells.enumerated() {
             let text = Self.truncate(cell, to: widths[i])
-            let pad = String(repeating: " ", count: max(0, widths[i] - text.count))
+            let pad = String(repeating: " ", count: max(0, widths[i] - Self.length(text)))
             parts.append(rightAligned[i] ? pad + text : text + pad)
         }
         return Self.trimTrailingSpaces(parts.joined(separator: String(repeating: " ", count: Self.gap)))
@@ -112,7 +112,7 @@ public struct TableFormatter: Sendable {
     /// Cuts `text` to `width` characters, the last one an ellipsis. An ARN keeps its end
     /// instead (`…:user/alice`): its beginning (`arn:aws:iam::`) is the same on every row.
     public static func truncate(_ text: String, to width: Int) -> String {
-        guard text.count > width else { return text }
+        guard length(text) > width else { return text }
         guard width > 0 else { return "" }
         if text.hasPrefix("arn:") { return "…" + String(text.suffix(width - 1)) }
         return String(text.prefix(width - 1)) + "…"
@@ -122,7 +122,10 @@ public struct TableFormatter: Sendable {
     /// made the request (user agents, request parameters), so an escape sequence in them must not
     /// reach the screen. Line breaks and tabs become spaces, other control characters U+FFFD.
     static func sanitize(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        // Fast path on the bytes: C0 controls and DEL are single bytes; C1 controls (U+0080–U+009F)
+        // start with 0xC2. Only a string holding one of those is rebuilt scalar by scalar.
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }),
+              text.unicodeScalars.contains(where: isControl) else { return text }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             if scalar == "\n" || scalar == "\r" || scalar == "\t" {
@@ -134,6 +137,12 @@ public struct TableFormatter: Sendable {
             }
         }
         return String(out)
+    }
+
+    /// The length in Characters; for ASCII text (nearly every cell) the byte count, without
+    /// walking grapheme clusters.
+    static func length(_ text: String) -> Int {
+        text.utf8.contains(where: { $0 >= 0x80 }) ? text.count : text.utf8.count
     }
 
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
