@@ -10,7 +10,8 @@
 -- "AWS Internal" as the source address; those are not addresses and are left out.
 --
 -- One pass over the address index (address, time) gives each address's first sighting and
--- its use in the window; the origins are then looked up only for the addresses listed.
+-- its use in the window; the origins are then looked up only for the addresses listed, and
+-- listed in sorted order so the output does not depend on the query plan.
 WITH per_ip AS (
   SELECT source_ip_address AS ip, min(event_ts) AS first_ts,
          sum(event_ts >= :since AND (:until IS NULL OR event_ts < :until)) AS events,
@@ -38,10 +39,12 @@ SELECT l.ip AS source_ip,
        l.events AS events_in_window,
        strftime('%Y-%m-%dT%H:%M:%SZ', l.first_ts, 'unixepoch') AS first_seen,
        strftime('%Y-%m-%dT%H:%M:%SZ', l.last_ts, 'unixepoch') AS last_seen,
-       (SELECT group_concat(DISTINCT coalesce(a.origin_id, a.origin_type) || coalesce(' (' || a.origin_detail || ')', ''))
+       (SELECT group_concat(origin) FROM (
+          SELECT DISTINCT coalesce(a.origin_id, a.origin_type) || coalesce(' (' || a.origin_detail || ')', '') AS origin
           FROM event_attribution a
           WHERE a.source_ip_address = l.ip AND a.event_ts >= :since AND (:until IS NULL OR a.event_ts < :until)
-            AND (:account IS NULL OR a.account_id = :account)) AS origins
+            AND (:account IS NULL OR a.account_id = :account)
+          ORDER BY 1)) AS origins
 FROM listed l
 WHERE l.events > 0 AND (l.first_ts >= :since OR l.events <= :rare_max)
 ORDER BY status, l.ip;

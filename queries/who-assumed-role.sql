@@ -9,26 +9,29 @@
 --
 -- Sessions are matched on the role (through case-insensitive indexes), then grouped by the
 -- origin the attribution resolved (never by the caller's raw identity fields). A session wholly
--- inside the window, when no account is asked for, contributes the counts the attribution
--- stored; any other is counted from its events, which CROSS JOIN makes SQLite read through the
--- session index. Either way the cost follows the role's sessions, not the database's events.
+-- inside the window, when no account is asked for and no event reached it since the attribution
+-- (attributed_raw_events = raw_events), contributes the counts the attribution stored; any other
+-- is counted from its events, which CROSS JOIN makes SQLite read through the session index.
+-- Either way the cost follows the role's sessions, not the database's events.
 WITH matched AS (
   SELECT s.id, s.role_arn, s.origin_type, s.origin_id, s.origin_detail, s.origin_account, s.chain,
          s.events, s.errors, s.first_ts, s.last_ts,
-         (:since IS NULL OR s.first_ts >= :since) AND (:until IS NULL OR s.last_ts < :until) AS inside
+         :account IS NULL AND s.attributed_raw_events IS s.raw_events
+           AND (:since IS NULL OR s.first_ts >= :since) AND (:until IS NULL OR s.last_ts < :until) AS stored
   FROM sessions s
-  WHERE (s.role_name LIKE :role ESCAPE '\' OR s.role_arn LIKE :role ESCAPE '\') AND s.events > 0
-    AND (:since IS NULL OR s.last_ts >= :since) AND (:until IS NULL OR s.first_ts < :until)
+  WHERE (s.role_name LIKE :role ESCAPE '\' OR s.role_arn LIKE :role ESCAPE '\') AND (s.events > 0 OR s.raw_events > 0)
+    AND (:since IS NULL OR max(coalesce(s.last_ts, s.raw_last_ts), coalesce(s.raw_last_ts, s.last_ts)) >= :since)
+    AND (:until IS NULL OR min(coalesce(s.first_ts, s.raw_first_ts), coalesce(s.raw_first_ts, s.first_ts)) < :until)
 ), per_session AS (
   SELECT m.id, m.role_arn, m.origin_type, m.origin_id, m.origin_detail, m.origin_account, m.chain,
          m.events, m.errors, m.first_ts, m.last_ts
   FROM matched m
-  WHERE :account IS NULL AND m.inside
+  WHERE m.stored AND m.events > 0
   UNION ALL
   SELECT m.id, m.role_arn, m.origin_type, m.origin_id, m.origin_detail, m.origin_account, m.chain,
          count(*), count(e.error_code), min(e.event_ts), max(e.event_ts)
   FROM matched m CROSS JOIN events e ON e.session_id = m.id
-  WHERE (:account IS NOT NULL OR NOT m.inside)
+  WHERE NOT m.stored
     AND (:since IS NULL OR e.event_ts >= :since)
     AND (:until IS NULL OR e.event_ts < :until)
     AND (:account IS NULL OR coalesce(e.recipient_account_id, e.identity_account_id) = :account)

@@ -147,6 +147,43 @@ struct AttributionEdgeCaseTests {
         }
     }
 
+    @Test("A memo of one entry gives the same attribution, a three-session loop included")
+    func boundedMemo() throws {
+        try withHarness { h in
+            // A → B → C → A: each session's credentials were (per the logs) issued by the next one,
+            // plus a plain chain alice → D → E beside it.
+            func session(_ role: String, _ n: Int, _ created: String) -> [String: Any] {
+                Rec.roleSession(role: role, roleID: "AROAEXAMPLELOOP\(role)0000\(n)", session: role.lowercased(),
+                                key: "ASIAEXAMPLELOOPKEY0\(n)", created: created)
+            }
+            let a = session("RoleA", 1, "2026-11-20T09:00:00Z"), b = session("RoleB", 2, "2026-11-20T09:01:00Z")
+            let c = session("RoleC", 3, "2026-11-20T09:02:00Z"), d = session("RoleD", 4, "2026-11-20T09:03:00Z")
+            func assume(_ tag: String, _ time: String, _ caller: [String: Any], _ role: String, _ n: Int) -> [String: Any] {
+                Rec.assumeRole(tag, time, caller: caller, role: role, roleID: "AROAEXAMPLELOOP\(role)0000\(n)",
+                               session: role.lowercased(), issuedKey: "ASIAEXAMPLELOOPKEY0\(n)")
+            }
+            let records: [[String: Any]] = [
+                assume("m1", "2026-11-20T09:00:00Z", c, "RoleA", 1),
+                assume("m2", "2026-11-20T09:01:00Z", a, "RoleB", 2),
+                assume("m3", "2026-11-20T09:02:00Z", b, "RoleC", 3),
+                assume("m4", "2026-11-20T09:03:00Z", Self.alice, "RoleD", 4),
+                assume("m5", "2026-11-20T09:04:00Z", d, "RoleE", 5),
+                Rec.call("m6", "2026-11-20T09:05:00Z", session("RoleE", 5, "2026-11-20T09:04:00Z")),
+            ]
+            try h.ingest([h.write("loops.json", records: records)])
+            let unbounded = try h.snapshot()
+            #expect(try h.attribution(Rec.id("m6"))["origin_id"] == "arn:aws:iam::111122223333:user/alice")
+            #expect(try h.attribution(Rec.id("m2"))["origin_type"] == "unknown")
+            do {
+                let db = try TrailDatabase.openForWriting(h.database)
+                let attributor = Attributor(db)
+                attributor.memoLimit = 1
+                _ = try attributor.run()
+            }
+            #expect(try h.snapshot() == unbounded)
+        }
+    }
+
     @Test("A failed AssumeRole issues nothing")
     func failedAssumeRole() throws {
         try withHarness { h in

@@ -236,7 +236,39 @@ struct AttributionExampleTests {
             #expect(run1["session_key"] != run2["session_key"])
             #expect(run1["confidence"] == "exact")
             #expect(run2["confidence"] == "exact")
+
+            // Every event of the shared session moved to the split ones: it is emptied, so the
+            // stored counts still add up to the events (who answers from them).
+            let totals = try h.rows("SELECT (SELECT coalesce(sum(events), 0) FROM sessions) AS stored, (SELECT count(*) FROM events WHERE session_id IS NOT NULL) AS actual")
+            #expect(totals.first?["stored"] == totals.first?["actual"])
+            let emptied = try h.rows("SELECT events, reason FROM sessions WHERE reason LIKE '%split from it by access key%'")
+            #expect(emptied.count == 1 && emptied.first?["events"] == .integer(0))
+            try Self.expectWhoPathsAgree(h)
+
+            // Events that arrive without an attribution pass are counted all the same.
+            var late = try #require(records.last)
+            late["eventID"] = "e6000000-0000-4000-8000-000000000005"
+            late["eventTime"] = "2026-11-20T10:30:00Z"
+            var options = IngestOptions()
+            options.attribute = false
+            try Ingester(databasePath: h.database, options: options).run(InputDiscovery.discover([h.write("late.json", records: [late])]))
+            try Self.expectWhoPathsAgree(h)
         }
+    }
+
+    /// `who` from stored per-session counts (a time window alone) and from the events (any event
+    /// filter) must give the same origins, sessions, counts and times.
+    static func expectWhoPathsAgree(_ h: AttributionHarness) throws {
+        let investigator = Investigator(database: try TrailDatabase.openForReading(h.database), now: 0)
+        let columns = ["origin", "origin_type", "role", "sessions", "first_seen", "last_seen", "events", "errors"]
+        func rows(_ filter: EventFilter) throws -> [[String?]] {
+            let result = try investigator.who(role: "*", filter: filter).sections[0].result
+            return result.rows.map { row in columns.map { result.index(of: $0).map { row[$0].textValue } ?? nil } }
+                .sorted { "\($0)" < "\($1)" }
+        }
+        let fast = try rows(EventFilter())
+        #expect(!fast.isEmpty)
+        #expect(fast == (try rows(EventFilter(event: "*"))))
     }
 
     @Test("E6 without a usable key: ambiguous, with both candidates listed")

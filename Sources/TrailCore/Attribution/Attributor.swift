@@ -10,6 +10,9 @@ import Foundation
 public final class Attributor {
     let db: Database
 
+    /// How many resolved sessions the origin walk keeps memoised (see `OriginResolver`).
+    var memoLimit = 16_384
+
     public init(_ db: Database) { self.db = db }
 
     public func run() throws -> AttributionSummary {
@@ -24,8 +27,9 @@ public final class Attributor {
             let sessions = try SessionStore(db)
             let writer = try SessionWriter(db)
             try recountRepointed(sessions, writer: writer)
-            try splitSessionsByIssuedKey(sessions, linker: SessionLinker(issuances: issuances))
-            var resolver = OriginResolver(sessions: sessions, linker: SessionLinker(issuances: issuances, sessions: sessions))
+            try splitSessionsByIssuedKey(sessions, linker: SessionLinker(issuances: issuances), writer: writer)
+            var resolver = OriginResolver(sessions: sessions, linker: SessionLinker(issuances: issuances, sessions: sessions),
+                                          memoLimit: memoLimit)
             try sessions.forEach { session in
                 let resolved = try resolver.resolve(session)
                 try writer.write(session, resolved)
@@ -87,7 +91,8 @@ public final class Attributor {
                 try sessions.put(kept)
             } else {
                 try sessions.remove(key)
-                try writer.writeEmpty(session.id)
+                try writer.writeEmpty(session.id, kind: "external_account",
+                                      reason: "every event of this resource-owner copy acts under the caller's own session (see event_links)")
             }
         }
     }
@@ -95,7 +100,7 @@ public final class Attributor {
     /// Two sessions can share `principalId@creationDate` (CI runs with the same session name in
     /// the same second). When their access keys were each issued by a different call, split
     /// the events by key into sessions of their own (rows marked `derived`).
-    private func splitSessionsByIssuedKey(_ sessions: SessionStore, linker: SessionLinker) throws {
+    private func splitSessionsByIssuedKey(_ sessions: SessionStore, linker: SessionLinker, writer: SessionWriter) throws {
         let create = try db.prepare("INSERT INTO sessions(session_key, derived) VALUES (?, 1) RETURNING id")
         let link = try db.prepare("""
             INSERT INTO event_links(event_rowid, event_id, original_session_id, session_id, method, evidence_event_id)
@@ -129,8 +134,15 @@ public final class Attributor {
                     try sessions.put(slice)
                 }
             }
-            // Events under keys no call explains stay in the shared session.
-            try sessions.put(try SessionAggregate.fromEvents(db, id: session.id, key: session.key) ?? session)
+            // Events under keys no call explains stay in the shared session; when none is left,
+            // the session is emptied rather than resolved with counts that are no longer its own.
+            if let rest = try SessionAggregate.fromEvents(db, id: session.id, key: session.key) {
+                try sessions.put(rest)
+            } else {
+                try sessions.remove(key)
+                try writer.writeEmpty(session.id, kind: SessionLinker.Kind.role.rawValue,
+                                      reason: "every event moved to the sessions split from it by access key (see event_links)")
+            }
         }
     }
 }

@@ -1,7 +1,8 @@
 /// Walks each session's parents to the origin (spec §9.7), carrying the chain, MFA and source
 /// identity along. Results are memoised in a bounded cache: a parent shared by many sessions
 /// (a user's AssumeRole caller, an instance's refreshes) is resolved once while it is in use,
-/// and memory stays flat however many sessions the database holds.
+/// and memory stays flat however many sessions the database holds. Resolving a session again
+/// gives the same result, except after a cut walk, whose result is therefore kept for good.
 struct OriginResolver {
     struct Resolved {
         var link: SessionLinker.Link
@@ -18,6 +19,9 @@ struct OriginResolver {
         var sourceIdentityStatus: String
         var reason: String?
         var roleARN: String?
+        /// The walk was cut (a cycle, or deeper than the limit) here or above: the result depends
+        /// on where the walk started, so it is kept for good rather than in the bounded memo.
+        var cut = false
     }
 
     static let maximumDepth = 64
@@ -27,6 +31,8 @@ struct OriginResolver {
     /// Two generations: when the current one is full it becomes the previous one.
     private var memo: [String: Resolved] = [:]
     private var previousMemo: [String: Resolved] = [:]
+    /// Results of cut walks (cycles and over-deep chains: forged or corrupt logs, so few).
+    private var pinned: [String: Resolved] = [:]
     private let memoLimit: Int
 
     init(sessions: SessionStore, linker: SessionLinker, memoLimit: Int = 16_384) {
@@ -49,7 +55,7 @@ struct OriginResolver {
     }
 
     private mutating func resolve(_ key: String, known: SessionAggregate? = nil, path: inout [String]) throws -> Resolved {
-        if let done = memo[key] { return done }
+        if let done = memo[key] ?? pinned[key] { return done }
         if let done = previousMemo[key] {
             remember(key, done)
             return done
@@ -85,7 +91,7 @@ struct OriginResolver {
                     : "role chain deeper than \(Self.maximumDepth); stopped there"
                 resolved = Resolved(link: link, kind: kind, origin: .unknown(why), chainRoles: roleARN.map { [$0] } ?? [], chainKeys: [key],
                                     depth: countsAsHop ? 1 : 0, confidence: .none, mfa: mfa, mfaOrigin: mfa, mfaChain: mfa,
-                                    sourceIdentity: ownSI, sourceIdentityStatus: ownStatus, reason: why, roleARN: roleARN)
+                                    sourceIdentity: ownSI, sourceIdentityStatus: ownStatus, reason: why, roleARN: roleARN, cut: true)
             } else {
                 let parent = try resolve(parentKey, path: &path)
                 var status = ownStatus
@@ -106,11 +112,11 @@ struct OriginResolver {
                                     mfa: mfa, mfaOrigin: parent.kind.isCredentialSession ? parent.mfaOrigin : (parent.mfa || mfa),
                                     mfaChain: parent.mfaChain || mfa,
                                     sourceIdentity: si, sourceIdentityStatus: status,
-                                    reason: link.reason ?? parent.reason, roleARN: roleARN)
+                                    reason: link.reason ?? parent.reason, roleARN: roleARN, cut: parent.cut)
             }
         }
         if session.sourceIdentityVariants > 1 { resolved.sourceIdentityStatus = "conflict" }
-        remember(key, resolved)
+        if resolved.cut { pinned[key] = resolved } else { remember(key, resolved) }
         return resolved
     }
 

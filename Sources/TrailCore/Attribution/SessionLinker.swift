@@ -214,11 +214,10 @@ struct SessionLinker {
                         reason: "SwitchRole \(found.eventID) does not say which principal switched")
         }
         // The parent is the source principal's console session active when it switched.
-        let active = try (sessions?.sessions(withARN: from) ?? [])
-            .filter { [.userSession, .rootSession, .role].contains(Self.kind(of: $0)) }
-            .compactMap { session in session.creation.map { (creation: $0, key: session.key) } }
-            .filter { $0.creation <= found.time + 5 }
-        if let source = active.max(by: { ($0.creation, $0.key) < ($1.creation, $1.key) }) {
+        let source = try sessions?.latestSession(withARN: from, notAfter: found.time + 5) {
+            [.userSession, .rootSession, .role].contains(Self.kind(of: $0))
+        }
+        if let source {
             return Link(issuance: found, method: "L6 switch role", confidence: .heuristic, parent: .session(source.key),
                         reason: "console switch role from \(from)")
         }

@@ -27,7 +27,9 @@ final class SessionStore {
         insert = try db.prepare("INSERT OR REPLACE INTO temp.attr_sessions VALUES (\(Array(repeating: "?", count: Self.columns.count).joined(separator: ",")))")
         try db.execute("CREATE INDEX temp.attr_sessions_arn ON attr_sessions(arn, creation)")
         select = try db.prepare("SELECT \(Self.names) FROM temp.attr_sessions WHERE key = ?")
-        selectByARN = try db.prepare("SELECT key FROM temp.attr_sessions WHERE arn = ? AND creation IS NOT NULL ORDER BY key")
+        selectByARN = try db.prepare("""
+            SELECT key FROM temp.attr_sessions WHERE arn = ? AND creation IS NOT NULL AND creation <= ? ORDER BY creation DESC, key DESC
+            """)
         identityCenterUser = try db.prepare("""
             SELECT on_behalf_of_user_id FROM temp.attr_sessions
             WHERE arn = ? AND creation = ? AND on_behalf_of_user_id IS NOT NULL ORDER BY key DESC LIMIT 1
@@ -92,13 +94,16 @@ final class SessionStore {
         }
     }
 
-    /// Sessions with a creation date whose ARN is `arn`.
-    func sessions(withARN arn: String) throws -> [SessionAggregate] {
-        try selectByARN.bind([.text(arn)])
-        var keys: [String] = []
-        while try selectByARN.step() { if let key = selectByARN.text(0) { keys.append(key) } }
-        selectByARN.reset()
-        return try keys.compactMap { try session($0) }
+    /// The latest session of `arn` created at or before `notAfter` (by creation, then key) that
+    /// `accept` takes. Reads keys newest first and stops at the first accepted one.
+    func latestSession(withARN arn: String, notAfter: Int64, where accept: (SessionAggregate) -> Bool) throws -> SessionAggregate? {
+        try selectByARN.bind([.text(arn), .integer(notAfter)])
+        defer { selectByARN.reset() }
+        while try selectByARN.step() {
+            // `session` uses another statement, so this cursor stays where it is.
+            if let key = selectByARN.text(0), let candidate = try session(key), accept(candidate) { return candidate }
+        }
+        return nil
     }
 
     /// The Identity Center user id the sessions of `arn` created at `creation` show (`onBehalfOf`).

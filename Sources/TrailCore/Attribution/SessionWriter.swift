@@ -6,12 +6,11 @@ struct SessionWriter {
     init(_ db: Database) throws {
         clear = try db.prepare("""
             UPDATE sessions SET events = 0, errors = 0, first_ts = NULL, last_ts = NULL, first_seen = NULL, last_seen = NULL,
-              kind = 'external_account', role_arn = NULL, role_name = NULL, session_name = NULL, creation_time = NULL,
+              kind = ?, role_arn = NULL, role_name = NULL, session_name = NULL, creation_time = NULL,
               access_keys = '[]', source_identity = NULL, source_identity_status = 'absent', mfa = 0, mfa_origin = 0, mfa_chain = 0,
               issuing_event_id = NULL, parent_session_key = NULL, origin_type = 'unknown', origin_id = NULL, origin_detail = NULL,
               origin_account = NULL, chain = '[]', chain_sessions = '[]', chain_depth = 0, link_method = NULL, confidence = 'none',
-              reason = 'every event of this resource-owner copy acts under the caller''s own session (see event_links)',
-              candidates = NULL
+              reason = ?, candidates = NULL, attributed_raw_events = raw_events
             WHERE id = ?
             """)
         update = try db.prepare("""
@@ -20,14 +19,18 @@ struct SessionWriter {
               mfa_chain = ?, issuing_event_id = ?, parent_session_key = ?, origin_type = ?, origin_id = ?, origin_detail = ?,
               origin_account = ?, chain = ?, chain_sessions = ?, chain_depth = ?, link_method = ?, confidence = ?, reason = ?,
               candidates = ?, events = ?, errors = ?, first_ts = ?, last_ts = ?,
-              session_arn = coalesce(session_arn, ?), account_id = coalesce(account_id, ?), identity_type = coalesce(identity_type, ?)
+              session_arn = coalesce(session_arn, ?), account_id = coalesce(account_id, ?), identity_type = coalesce(identity_type, ?),
+              attributed_raw_events = raw_events
             WHERE id = ?
             """)
     }
 
     /// A session whose events all act under another session now (a resource owner's copy).
-    func writeEmpty(_ id: Int64) throws {
-        try clear.bind([.integer(id)])
+    /// A session left with no events of its own: a resource owner's copy whose events act under
+    /// the caller's session, or a shared session whose events all moved to the sessions split
+    /// from it by access key.
+    func writeEmpty(_ id: Int64, kind: String, reason: String) throws {
+        try clear.bind([.text(kind), .text(reason), .integer(id)])
         try clear.step()
         clear.reset()
     }

@@ -222,7 +222,7 @@ public final class Ingester {
             // Without statistics on sessions SQLite guesses it is huge and, for `did` and
             // friends, builds a throwaway index over every event instead of using events_session
             // (1.5 s instead of ~60 ms at 1M events). Exact statistics cost ~0.1 s at 1M.
-            try db.execute("ANALYZE sessions")
+            try db.transaction { try db.execute("ANALYZE sessions") }
         }
         if firstLoad || summary.eventsNew > 0 { try db.execute("PRAGMA optimize") }
         summary.elapsedSeconds = Date().timeIntervalSince(start)

@@ -12,10 +12,12 @@ extension Investigator {
             WITH RECURSIVE up(hop, key, path) AS (
               SELECT 1, :key, '|' || :key || '|'
               UNION ALL
-              SELECT up.hop + 1, s.parent_session_key, up.path || s.parent_session_key || '|'
-              FROM up JOIN sessions s ON s.session_key = up.key
-              WHERE s.parent_session_key IS NOT NULL AND up.hop < 64
-                AND instr(up.path, '|' || s.parent_session_key || '|') = 0
+              -- The parent is looked up with a scalar subquery, not a join: with statistics on
+              -- sessions SQLite would build a Bloom filter over the whole table for the join.
+              SELECT up.hop + 1, (SELECT s.parent_session_key FROM sessions s WHERE s.session_key = up.key) AS parent,
+                     up.path || (SELECT s.parent_session_key FROM sessions s WHERE s.session_key = up.key) || '|'
+              FROM up
+              WHERE parent IS NOT NULL AND up.hop < 64 AND instr(up.path, '|' || parent || '|') = 0
             )
             SELECT up.hop, up.key AS session_key, s.kind, coalesce(s.session_arn, s.role_arn) AS identity,
                    s.link_method AS linked_by, s.confidence, s.issuing_event_id AS evidence_event_id,

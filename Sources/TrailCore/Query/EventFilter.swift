@@ -54,11 +54,11 @@ public struct EventFilter: Sendable, Equatable {
         return filter
     }
 
-    /// `AND …` conditions on the `event_attribution` columns of `alias`, with their bindings
-    /// (placeholders prefixed `f_` so they cannot collide with the caller's).
     /// True when only a time window narrows the events, so per-session counts can answer.
     var isTimeOnly: Bool { account == nil && region == nil && service == nil && event == nil && !errorsOnly }
 
+    /// `AND …` conditions on the `event_attribution` columns of `alias`, with their bindings
+    /// (placeholders prefixed `f_` so they cannot collide with the caller's).
     func conditions(on alias: String) -> (sql: String, bindings: [String: SQLValue]) {
         var sql = ""
         var bindings: [String: SQLValue] = [:]

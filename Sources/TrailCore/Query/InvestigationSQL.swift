@@ -44,29 +44,41 @@ enum InvestigationSQL {
     /// Per-session activity in a time window (`:f_since`, `:f_until`, either may be unbound),
     /// for the sessions `s` that `condition` selects: one row per session with its `id`, the
     /// session columns `columns` (prefixed `s.`), and `events`, `errors`, `first_ts`, `last_ts`.
-    /// A session wholly inside the window takes the counts the attribution stored; only one that
-    /// straddles an end of the window is counted from its events (on the session index; CROSS
-    /// JOIN keeps SQLite from scanning the events instead), so the cost follows the number of
-    /// sessions, not of events.
+    ///
+    /// A session wholly inside the window takes the counts the attribution stored, provided no
+    /// event reached it since (`attributed_raw_events` still equals the writer's `raw_events`);
+    /// any other is counted from its events on the session index (CROSS JOIN keeps SQLite from
+    /// scanning the events instead). The cost follows the number of sessions, not of events.
     static func sessionActivity(_ condition: String, columns: [String]) -> String {
         let picked = columns.map { "s.\($0)" }.joined(separator: ", ")
         let carried = columns.map { "m.\($0)" }.joined(separator: ", ")
         return """
             SELECT m.id, \(carried), m.events, m.errors, m.first_ts, m.last_ts
-            FROM (SELECT s.id, \(picked), s.events, s.errors, s.first_ts, s.last_ts FROM sessions s
-                  WHERE (\(condition)) AND s.events > 0
-                    AND (:f_since IS NULL OR s.last_ts >= :f_since) AND (:f_until IS NULL OR s.first_ts < :f_until)) m
-            WHERE (:f_since IS NULL OR m.first_ts >= :f_since) AND (:f_until IS NULL OR m.last_ts < :f_until)
+            FROM (\(sessionWindow(condition, picked))) m
+            WHERE m.fresh AND m.inside AND m.events > 0
             UNION ALL
             SELECT m.id, \(carried), count(*), count(e.error_code), min(e.event_ts), max(e.event_ts)
-            FROM (SELECT s.id, \(picked), s.first_ts, s.last_ts FROM sessions s
-                  WHERE (\(condition)) AND s.events > 0
-                    AND (:f_since IS NULL OR s.last_ts >= :f_since) AND (:f_until IS NULL OR s.first_ts < :f_until)
-                    AND NOT ((:f_since IS NULL OR s.first_ts >= :f_since) AND (:f_until IS NULL OR s.last_ts < :f_until))) m
+            FROM (\(sessionWindow(condition, picked))) m
             CROSS JOIN events e ON e.session_id = m.id
-            WHERE (:f_since IS NULL OR e.event_ts >= :f_since) AND (:f_until IS NULL OR e.event_ts < :f_until)
+            WHERE NOT (m.fresh AND m.inside)
+              AND (:f_since IS NULL OR e.event_ts >= :f_since) AND (:f_until IS NULL OR e.event_ts < :f_until)
             GROUP BY m.id
             """
+    }
+
+    /// Sessions `condition` selects whose events (as attributed, or as written since) may fall in
+    /// the window, with `fresh` (nothing new since the attribution) and `inside` (the attributed
+    /// span lies in the window).
+    private static func sessionWindow(_ condition: String, _ picked: String) -> String {
+        """
+        SELECT s.id, \(picked), s.events, s.errors, s.first_ts, s.last_ts,
+               s.attributed_raw_events IS s.raw_events AS fresh,
+               (:f_since IS NULL OR s.first_ts >= :f_since) AND (:f_until IS NULL OR s.last_ts < :f_until) AS inside
+        FROM sessions s
+        WHERE (\(condition)) AND (s.events > 0 OR s.raw_events > 0)
+          AND (:f_since IS NULL OR max(coalesce(s.last_ts, s.raw_last_ts), coalesce(s.raw_last_ts, s.last_ts)) >= :f_since)
+          AND (:f_until IS NULL OR min(coalesce(s.first_ts, s.raw_first_ts), coalesce(s.raw_first_ts, s.first_ts)) < :f_until)
+        """
     }
 
     /// Events with one access key. The IS NOT NULL lets SQLite use a partial index on the key.

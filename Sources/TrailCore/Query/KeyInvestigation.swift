@@ -13,10 +13,12 @@ extension Investigator {
             WHERE s.session_key IN (SELECT a.session_key FROM event_attribution a WHERE \(InvestigationSQL.accessKey("a", ":key")))
             ORDER BY s.first_ts, s.session_key
             """, key)
-        // The call that issued the key: for a temporary key, first the issuing calls the
-        // attribution linked to the sessions that used it (an index lookup); every STS call is
-        // read only when none of those issued it (a key never used, or a call outside the
-        // sessions' links). A long-term key comes from iam:CreateAccessKey.
+        // The call that issued the key: for a temporary key, the issuing calls the attribution
+        // linked to the sessions that used it, with their other copies (an index lookup). Every
+        // STS call is read only when none of those returned the key (a key never used, or whose
+        // sessions were linked by ARN and time alone); so should two calls have returned the same
+        // key id, one that no session is linked to is not listed. A long-term key comes from
+        // iam:CreateAccessKey.
         let stsIssued = """
             e.event_source = 'sts.amazonaws.com'
             AND e.event_name IN ('AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity', 'GetSessionToken',

@@ -229,12 +229,15 @@ public enum Schema {
         \(eventsViewSQL)
         \(attributionViewsSQL)
         """),
-        Migration(version: 3, summary: "case-insensitive indexes for role and session-name lookups; event names in the error index, times in the address index, accounts and regions in the time index", sql: """
+        Migration(version: 3, summary: "case-insensitive indexes for role and session-name lookups; sessions remember what the attribution counted; event names in the error index, times in the address index, accounts and regions in the time index", sql: """
         -- LIKE is case-insensitive, so only a NOCASE index lets `trail who ProdAdmin` or
         -- `trail session i-0abc…` seek instead of scanning every session.
         CREATE INDEX sessions_role_name_nocase ON sessions(role_name COLLATE NOCASE);
         CREATE INDEX sessions_role_arn_nocase ON sessions(role_arn COLLATE NOCASE);
         CREATE INDEX sessions_session_name_nocase ON sessions(session_name COLLATE NOCASE);
+        -- raw_events when the attribution last wrote the row: a session whose raw_events has
+        -- moved on since has events the stored counts do not include yet.
+        ALTER TABLE sessions ADD COLUMN attributed_raw_events INTEGER;
         DROP INDEX IF EXISTS events_time;
         CREATE INDEX events_time ON event_rows(event_ts, recipient_account_id, identity_account_id, aws_region);
         DROP INDEX IF EXISTS events_ip;

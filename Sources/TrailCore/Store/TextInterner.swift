@@ -44,6 +44,7 @@ final class TextInterner {
         }
         let key = Int64(bitPattern: hash)
         lookup.bindInt(1, key)
+        defer { lookup.reset() }
         var found: Int64?
         while try lookup.step() {
             if let pointer = sqlite3_column_blob(lookup.handle, 1) {
@@ -57,7 +58,6 @@ final class TextInterner {
                 break
             }
         }
-        lookup.reset()
         let id: Int64
         if let found {
             id = found
