@@ -57,6 +57,7 @@ public final class Ingester {
 
     public func run(_ inputs: [InputFile]) throws -> IngestSummary {
         let start = Date()
+        Memory.mapLargeAllocations()
         var summary = IngestSummary()
         summary.filesSeen = inputs.count
         let db = try TrailDatabase.openForWriting(databasePath)
