@@ -15,7 +15,6 @@ final class SessionStore {
         "ec2_role_delivery", "in_scope_of_issued_to", "web_provider", "on_behalf_of_user_id", "invoked_by", "user_name",
         "identity_provider", "recipient_account", "credential_id", "assumed_root", "source_ip",
     ]
-    private static var names: String { columns.map { String($0.split(separator: " ")[0]) }.joined(separator: ", ") }
 
     /// Copies every session with events from `sessions`.
     init(_ db: Database) throws {
@@ -26,7 +25,14 @@ final class SessionStore {
             """)
         insert = try db.prepare("INSERT OR REPLACE INTO temp.attr_sessions VALUES (\(Array(repeating: "?", count: Self.columns.count).joined(separator: ",")))")
         try db.execute("CREATE INDEX temp.attr_sessions_arn ON attr_sessions(arn, creation)")
-        select = try db.prepare("SELECT \(Self.names) FROM temp.attr_sessions WHERE key = ?")
+        // The columns in the order `SessionAggregate.read` decodes (`storedSQL`'s), so one decoder serves both.
+        select = try db.prepare("""
+            SELECT key, events, errors, first_seen, last_seen, identity_type, principal_id, arn, account, issuer_arn, NULL,
+                   creation, access_keys, source_identity, source_identity_variants, mfa_observed, ec2_role_delivery,
+                   in_scope_of_issued_to, web_provider, on_behalf_of_user_id, invoked_by, user_name, identity_provider,
+                   recipient_account, credential_id, assumed_root, source_ip, id
+            FROM temp.attr_sessions WHERE key = ?
+            """)
         selectByARN = try db.prepare("""
             SELECT key FROM temp.attr_sessions WHERE arn = ? AND creation IS NOT NULL AND creation <= ? ORDER BY creation DESC, key DESC
             """)
@@ -64,17 +70,7 @@ final class SessionStore {
     func session(_ key: String) throws -> SessionAggregate? {
         try select.bind([.text(key)])
         defer { select.reset() }
-        guard try select.step() else { return nil }
-        let s = select
-        return SessionAggregate(
-            id: s.int64(1), key: key, events: Int(s.int64(2)), errors: Int(s.int64(3)), firstSeen: s.int64(4), lastSeen: s.int64(5),
-            identityType: s.text(6), principalID: s.text(7), arn: s.text(8), account: s.text(9), issuerARN: s.text(10),
-            creation: s.isNull(11) ? nil : s.int64(11),
-            accessKeys: (s.text(12) ?? "").split(separator: ",").map(String.init),
-            sourceIdentity: s.text(13), sourceIdentityVariants: Int(s.int64(14)), mfaObserved: s.int64(15) == 1,
-            ec2RoleDelivery: s.text(16), inScopeOfIssuedTo: s.text(17), webProvider: s.text(18), onBehalfOfUserID: s.text(19),
-            invokedBy: s.text(20), userName: s.text(21), identityProvider: s.text(22), recipientAccount: s.text(23),
-            credentialID: s.text(24), assumedRoot: s.text(25), sourceIP: s.text(26))
+        return try select.step() ? SessionAggregate.read(select) : nil
     }
 
     /// Keys of the sessions `sql` (a condition on attr_sessions) selects, in key order.
