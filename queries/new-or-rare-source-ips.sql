@@ -9,9 +9,10 @@
 -- AWS services calling on someone's behalf write their own name (ec2.amazonaws.com) or
 -- "AWS Internal" as the source address; those are not addresses and are left out.
 --
--- One pass over the address index (address, time) gives each address's first sighting and
--- its use in the window; the origins are then looked up only for the addresses listed, and
--- listed in sorted order so the output does not depend on the query plan.
+-- One pass over the address index (address, time, session) gives each address's first
+-- sighting and its use in the window; the origins are then looked up only for the addresses
+-- listed, through their distinct sessions (from the same index when no account is asked for,
+-- which the index lacks), and listed in sorted order so the output does not depend on the plan.
 WITH per_ip AS (
   SELECT source_ip_address AS ip, min(event_ts) AS first_ts,
          sum(event_ts >= :since AND (:until IS NULL OR event_ts < :until)) AS events,
@@ -40,10 +41,14 @@ SELECT l.ip AS source_ip,
        strftime('%Y-%m-%dT%H:%M:%SZ', l.first_ts, 'unixepoch') AS first_seen,
        strftime('%Y-%m-%dT%H:%M:%SZ', l.last_ts, 'unixepoch') AS last_seen,
        (SELECT group_concat(origin) FROM (
-          SELECT DISTINCT coalesce(a.origin_id, a.origin_type) || coalesce(' (' || a.origin_detail || ')', '') AS origin
-          FROM event_attribution a
-          WHERE a.source_ip_address = l.ip AND a.event_ts >= :since AND (:until IS NULL OR a.event_ts < :until)
-            AND (:account IS NULL OR a.account_id = :account)
+          SELECT DISTINCT coalesce(s.origin_id, coalesce(s.origin_type, 'unknown')) || coalesce(' (' || s.origin_detail || ')', '') AS origin
+          FROM (SELECT e.session_id FROM event_rows e
+                WHERE :account IS NULL AND e.source_ip_address = l.ip AND e.event_ts >= :since AND (:until IS NULL OR e.event_ts < :until)
+                UNION
+                SELECT e.session_id FROM event_rows e
+                WHERE :account IS NOT NULL AND e.source_ip_address = l.ip AND e.event_ts >= :since AND (:until IS NULL OR e.event_ts < :until)
+                  AND coalesce(e.recipient_account_id, e.identity_account_id) = :account) d
+          LEFT JOIN sessions s ON s.id = d.session_id
           ORDER BY 1)) AS origins
 FROM listed l
 WHERE l.events > 0 AND (l.first_ts >= :since OR l.events <= :rare_max)

@@ -9,21 +9,47 @@
 -- param: event pattern optional Only this event name; * or % are wildcards
 -- param: errors_only bool default false Only events that failed
 -- example: trail query top-talkers --since 24h --limit 10
-SELECT a.origin_type, a.origin_id, a.origin_detail,
-       count(*) AS events, count(a.error_code) AS errors,
-       count(DISTINCT a.session_key) AS sessions,
-       count(DISTINCT a.account_id) AS accounts,
-       count(DISTINCT a.event_source) AS services,
-       strftime('%Y-%m-%dT%H:%M:%SZ', min(a.event_ts), 'unixepoch') AS first_seen,
-       strftime('%Y-%m-%dT%H:%M:%SZ', max(a.event_ts), 'unixepoch') AS last_seen
-FROM event_attribution a
-WHERE (:since IS NULL OR a.event_ts >= :since)
-  AND (:until IS NULL OR a.event_ts < :until)
-  AND (:account IS NULL OR a.account_id = :account)
-  AND (:region IS NULL OR a.region = :region)
-  AND (:service IS NULL OR a.event_source = :service)
-  AND (:event IS NULL OR a.event_name LIKE :event ESCAPE '\')
-  AND (NOT :errors_only OR a.error_code IS NOT NULL)
-GROUP BY a.origin_type, a.origin_id, a.origin_detail
-ORDER BY events DESC, a.origin_type, a.origin_id, a.origin_detail
+--
+-- Sessions are walked in origin order and each one's events read from the covering activity
+-- index, so no event row is opened; the event-name filter, the one column that index lacks,
+-- is checked by row id against the name index. Events with no identity (no session) count
+-- under the bare "unknown" origin, together with the sessions attributed to nobody.
+SELECT * FROM (
+  SELECT s.origin_type, s.origin_id, s.origin_detail,
+         count(*) AS events, count(e.error_code) AS errors,
+         count(DISTINCT e.session_id) AS sessions,
+         count(DISTINCT coalesce(e.recipient_account_id, e.identity_account_id)) AS accounts,
+         count(DISTINCT e.event_source) AS services,
+         strftime('%Y-%m-%dT%H:%M:%SZ', min(e.event_ts), 'unixepoch') AS first_seen,
+         strftime('%Y-%m-%dT%H:%M:%SZ', max(e.event_ts), 'unixepoch') AS last_seen
+  FROM sessions s CROSS JOIN event_rows e ON e.session_id = s.id
+  WHERE NOT (s.origin_type = 'unknown' AND s.origin_id IS NULL AND s.origin_detail IS NULL)
+    AND (:since IS NULL OR e.event_ts >= :since)
+    AND (:until IS NULL OR e.event_ts < :until)
+    AND (:account IS NULL OR coalesce(e.recipient_account_id, e.identity_account_id) = :account)
+    AND (:region IS NULL OR e.aws_region = :region)
+    AND (:service IS NULL OR e.event_source = :service)
+    AND (:event IS NULL OR e.id IN (SELECT n.id FROM event_rows n WHERE n.event_name LIKE :event ESCAPE '\'))
+    AND (NOT :errors_only OR e.error_code IS NOT NULL)
+  GROUP BY s.origin_type, s.origin_id, s.origin_detail
+  UNION ALL
+  SELECT 'unknown', NULL, NULL,
+         count(*) AS events, count(e.error_code) AS errors,
+         count(DISTINCT e.session_id) AS sessions,
+         count(DISTINCT coalesce(e.recipient_account_id, e.identity_account_id)) AS accounts,
+         count(DISTINCT e.event_source) AS services,
+         strftime('%Y-%m-%dT%H:%M:%SZ', min(e.event_ts), 'unixepoch') AS first_seen,
+         strftime('%Y-%m-%dT%H:%M:%SZ', max(e.event_ts), 'unixepoch') AS last_seen
+  FROM event_rows e
+  WHERE (e.session_id IS NULL OR e.session_id IN (
+          SELECT u.id FROM sessions u WHERE u.origin_type = 'unknown' AND u.origin_id IS NULL AND u.origin_detail IS NULL))
+    AND (:since IS NULL OR e.event_ts >= :since)
+    AND (:until IS NULL OR e.event_ts < :until)
+    AND (:account IS NULL OR coalesce(e.recipient_account_id, e.identity_account_id) = :account)
+    AND (:region IS NULL OR e.aws_region = :region)
+    AND (:service IS NULL OR e.event_source = :service)
+    AND (:event IS NULL OR e.id IN (SELECT n.id FROM event_rows n WHERE n.event_name LIKE :event ESCAPE '\'))
+    AND (NOT :errors_only OR e.error_code IS NOT NULL)
+  HAVING count(*) > 0)
+ORDER BY events DESC, origin_type, origin_id, origin_detail
 LIMIT :limit;

@@ -221,7 +221,7 @@ public final class Ingester {
             Memory.releaseFreed()
             summary.attribution = try Attributor(db).run()
             // Without statistics on sessions SQLite guesses it is huge and, for `did` and
-            // friends, builds a throwaway index over every event instead of using events_session
+            // friends, builds a throwaway index over every event instead of using events_activity
             // (1.5 s instead of ~60 ms at 1M events). Exact statistics cost ~0.1 s at 1M.
             try db.transaction { try db.execute("ANALYZE sessions") }
         }

@@ -98,13 +98,24 @@ public struct TableFormatter: Sendable {
     }
 
     private func line(_ cells: [String], _ widths: [Int], rightAligned: [Bool]) -> String {
-        var parts: [String] = []
+        var out = ""
+        // Pending spaces are written only when something follows them, so a left-aligned last
+        // column is never padded out to the widest cell (which can be thousands of columns
+        // wide when nothing truncates) just to be trimmed again.
+        var pending = 0
         for (i, cell) in cells.enumerated() {
             let text = Self.truncate(cell, to: widths[i])
-            let pad = String(repeating: " ", count: max(0, widths[i] - Self.length(text)))
-            parts.append(rightAligned[i] ? pad + text : text + pad)
+            let pad = max(0, widths[i] - Self.length(text))
+            if i > 0 { pending += Self.gap }
+            if rightAligned[i] { pending += pad }
+            if !text.isEmpty {
+                out.append(String(repeating: " ", count: pending))
+                out.append(text)
+                pending = 0
+            }
+            if !rightAligned[i] { pending += pad }
         }
-        return Self.trimTrailingSpaces(parts.joined(separator: String(repeating: " ", count: Self.gap)))
+        return Self.trimTrailingSpaces(out)
     }
 
     // MARK: cells
@@ -149,9 +160,11 @@ public struct TableFormatter: Sendable {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 
+    /// On the UTF-8 view: a space is one byte and never part of a longer character.
     private static func trimTrailingSpaces(_ s: String) -> String {
-        var end = s.endIndex
-        while end > s.startIndex, s[s.index(before: end)] == " " { end = s.index(before: end) }
-        return String(s[..<end])
+        let utf8 = s.utf8
+        var end = utf8.endIndex
+        while end > utf8.startIndex, utf8[utf8.index(before: end)] == UInt8(ascii: " ") { end = utf8.index(before: end) }
+        return end == utf8.endIndex ? s : String(s[..<end])
     }
 }
