@@ -8,18 +8,31 @@
 -- param: until time optional Only events before this time
 -- param: account text optional Only events in this AWS account
 -- example: trail report cross-account-roles --since 7d
-SELECT min(a.event_time) AS first_seen, max(a.event_time) AS last_seen,
-       coalesce(s.origin_account, '') AS from_account, a.origin_type, coalesce(a.origin_id, '') AS origin,
-       s.account_id AS role_account, s.role_arn, count(DISTINCT s.id) AS sessions, count(*) AS events,
-       sum(a.error_code IS NOT NULL) AS errors,
-       (SELECT group_concat(ev, ' ') FROM (SELECT DISTINCT replace(a2.event_source, '.amazonaws.com', '') || ':' || a2.event_name AS ev
-          FROM event_attribution a2 JOIN sessions s2 ON s2.id = a2.session_id
-          WHERE s2.role_arn = s.role_arn AND coalesce(s2.origin_id, '') = coalesce(a.origin_id, '')
-            AND (:since IS NULL OR a2.event_ts >= :since) AND (:until IS NULL OR a2.event_ts < :until) ORDER BY 1 LIMIT 12)) AS actions
-FROM sessions s JOIN event_attribution a ON a.session_id = s.id
-WHERE s.kind = 'role' AND s.origin_account IS NOT NULL AND s.origin_account <> s.account_id
-  AND (:since IS NULL OR a.event_ts >= :since)
-  AND (:until IS NULL OR a.event_ts < :until)
-  AND (:account IS NULL OR s.account_id = :account)
-GROUP BY s.origin_account, a.origin_type, a.origin_id, s.account_id, s.role_arn
-ORDER BY role_account, s.role_arn, origin, from_account, a.origin_type;
+--
+-- The cross-account sessions' events are read once, from the covering activity index, and
+-- both the counts and each group's first twelve actions (sorted) come from that one pass.
+WITH x AS MATERIALIZED (
+  SELECT coalesce(s.origin_account, '') AS from_account, s.origin_type, coalesce(s.origin_id, '') AS origin,
+         s.account_id AS role_account, s.role_arn, s.id AS session_id, e.event_ts, e.error_code,
+         replace(e.event_source, '.amazonaws.com', '') || ':' || e.event_name AS ev
+  FROM sessions s CROSS JOIN event_rows e ON e.session_id = s.id
+  WHERE s.kind = 'role' AND s.origin_account IS NOT NULL AND s.origin_account <> s.account_id
+    AND (:since IS NULL OR e.event_ts >= :since)
+    AND (:until IS NULL OR e.event_ts < :until)
+    AND (:account IS NULL OR s.account_id = :account)),
+actions AS MATERIALIZED (
+  SELECT from_account, origin_type, origin, role_account, role_arn, group_concat(ev, ' ') AS list
+  FROM (SELECT *, row_number() OVER (PARTITION BY from_account, origin_type, origin, role_account, role_arn ORDER BY ev) AS n
+        FROM (SELECT DISTINCT from_account, origin_type, origin, role_account, role_arn, ev FROM x)
+        ORDER BY from_account, origin_type, origin, role_account, role_arn, ev)
+  WHERE n <= 12
+  GROUP BY 1, 2, 3, 4, 5)
+SELECT strftime('%Y-%m-%dT%H:%M:%SZ', min(x.event_ts), 'unixepoch') AS first_seen,
+       strftime('%Y-%m-%dT%H:%M:%SZ', max(x.event_ts), 'unixepoch') AS last_seen,
+       x.from_account, x.origin_type, x.origin, x.role_account, x.role_arn,
+       count(DISTINCT x.session_id) AS sessions, count(*) AS events, count(x.error_code) AS errors,
+       (SELECT a.list FROM actions a WHERE a.from_account = x.from_account AND a.origin_type = x.origin_type
+          AND a.origin = x.origin AND a.role_account IS x.role_account AND a.role_arn IS x.role_arn) AS actions
+FROM x
+GROUP BY x.from_account, x.origin_type, x.origin, x.role_account, x.role_arn
+ORDER BY x.role_account, x.role_arn, x.origin, x.from_account, x.origin_type;

@@ -18,7 +18,12 @@ SELECT a.event_time AS time, a.account_id AS account, a.event_name AS event,
                    FROM json_each(a.chain)), '(direct)') AS chain,
        a.error_code AS error, a.event_id
 FROM event_attribution a
-WHERE a.event_source = 'iam.amazonaws.com'
+WHERE a.event_rowid IN (
+        -- IAM's events are found in the covering activity index, without opening every row.
+        SELECT i.id FROM event_rows i INDEXED BY events_activity
+        WHERE i.event_source = 'iam.amazonaws.com'
+          AND (:since IS NULL OR i.event_ts >= :since) AND (:until IS NULL OR i.event_ts < :until))
+  AND a.event_source = 'iam.amazonaws.com'
   AND (a.read_only = 0 OR (a.read_only IS NULL AND a.event_name NOT GLOB 'Get*' AND a.event_name NOT GLOB 'List*'))
   AND (:since IS NULL OR a.event_ts >= :since)
   AND (:until IS NULL OR a.event_ts < :until)

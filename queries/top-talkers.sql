@@ -11,8 +11,7 @@
 -- example: trail query top-talkers --since 24h --limit 10
 --
 -- Sessions are walked in origin order and each one's events read from the covering activity
--- index, so no event row is opened; the event-name filter, the one column that index lacks,
--- is checked by row id against the name index. Events with no identity (no session) count
+-- index, so no event row is opened. Events with no identity (no session) count
 -- under the bare "unknown" origin, together with the sessions attributed to nobody.
 SELECT * FROM (
   SELECT s.origin_type, s.origin_id, s.origin_detail,
@@ -29,7 +28,7 @@ SELECT * FROM (
     AND (:account IS NULL OR coalesce(e.recipient_account_id, e.identity_account_id) = :account)
     AND (:region IS NULL OR e.aws_region = :region)
     AND (:service IS NULL OR e.event_source = :service)
-    AND (:event IS NULL OR e.id IN (SELECT n.id FROM event_rows n WHERE n.event_name LIKE :event ESCAPE '\'))
+    AND (:event IS NULL OR e.event_name LIKE :event ESCAPE '\')
     AND (NOT :errors_only OR e.error_code IS NOT NULL)
   GROUP BY s.origin_type, s.origin_id, s.origin_detail
   UNION ALL
@@ -48,7 +47,7 @@ SELECT * FROM (
     AND (:account IS NULL OR coalesce(e.recipient_account_id, e.identity_account_id) = :account)
     AND (:region IS NULL OR e.aws_region = :region)
     AND (:service IS NULL OR e.event_source = :service)
-    AND (:event IS NULL OR e.id IN (SELECT n.id FROM event_rows n WHERE n.event_name LIKE :event ESCAPE '\'))
+    AND (:event IS NULL OR e.event_name LIKE :event ESCAPE '\')
     AND (NOT :errors_only OR e.error_code IS NOT NULL)
   HAVING count(*) > 0)
 ORDER BY events DESC, origin_type, origin_id, origin_detail

@@ -38,9 +38,9 @@ public enum Schema {
             // With the account and region, per-hour coverage is read from the index alone.
             ("events_time", "CREATE INDEX IF NOT EXISTS events_time ON \(table)(event_ts, recipient_account_id, identity_account_id, aws_region)"),
             // A session's events in time order, with what the window aggregates group and count
-            // by (account, region, service, error, key, address): top talkers, cross-account use
+            // by (account, region, service, event, error, key, address): top talkers, cross-account use
             // and key hygiene read this index alone instead of a kilobyte-wide row per event.
-            ("events_activity", "CREATE INDEX IF NOT EXISTS events_activity ON \(table)(session_id, event_ts, recipient_account_id, identity_account_id, aws_region, event_source, error_code, access_key_id, source_ip_address)"),
+            ("events_activity", "CREATE INDEX IF NOT EXISTS events_activity ON \(table)(session_id, event_ts, recipient_account_id, identity_account_id, aws_region, event_source, event_name, error_code, access_key_id, source_ip_address)"),
             ("events_name", "CREATE INDEX IF NOT EXISTS events_name ON \(table)(event_name, event_ts)"),
             // With the time and session, "when was this address first seen, and by whom" is read
             // from the index alone.
@@ -249,10 +249,10 @@ public enum Schema {
         DROP INDEX IF EXISTS events_error;
         CREATE INDEX events_error ON event_rows(error_code, event_name, event_ts) WHERE error_code IS NOT NULL;
         """),
-        Migration(version: 4, summary: "covering indexes for the window aggregates: a session's events with account, region, service, error, key and address; the session in the address index; the origin detail in the origin index", sql: """
+        Migration(version: 4, summary: "covering indexes for the window aggregates: a session's events with account, region, service, event name, error, key and address; the session in the address index; the origin detail in the origin index", sql: """
         DROP INDEX IF EXISTS events_session;
         DROP INDEX IF EXISTS events_activity;
-        CREATE INDEX events_activity ON event_rows(session_id, event_ts, recipient_account_id, identity_account_id, aws_region, event_source, error_code, access_key_id, source_ip_address);
+        CREATE INDEX events_activity ON event_rows(session_id, event_ts, recipient_account_id, identity_account_id, aws_region, event_source, event_name, error_code, access_key_id, source_ip_address);
         DROP INDEX IF EXISTS events_ip;
         CREATE INDEX events_ip ON event_rows(source_ip_address, event_ts, session_id);
         DROP INDEX IF EXISTS sessions_origin;
