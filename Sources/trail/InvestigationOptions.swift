@@ -28,12 +28,11 @@ struct OutputOptions: ParsableArguments {
 
     /// Data to stdout, remarks such as "(no rows)" to stderr, in order.
     func emit(_ report: Report) {
-        for chunk in ReportRenderer(format: format, width: tableWidth).render(report) {
-            switch chunk {
-            case .data(let text): FileHandle.standardOutput.write(Data(text.utf8))
-            case .note(let text): FileHandle.standardError.write(Data((text + "\n").utf8))
-            }
+        let stdout = ByteSink(descriptor: STDOUT_FILENO)
+        ReportRenderer(format: format, width: tableWidth).write(report, to: stdout) { note in
+            FileHandle.standardError.write(Data((note + "\n").utf8))
         }
+        stdout.flush()
     }
 }
 

@@ -7,19 +7,54 @@
 /// and left alone, so `-5` stays a number.
 public enum CSVWriter {
     public static func format(_ result: ResultSet) -> String {
-        var out = result.columns.map { field(.text($0)) }.joined(separator: ",") + "\r\n"
+        let sink = ByteSink()
+        write(result, to: sink)
+        return sink.take()
+    }
+
+    public static func write(_ result: ResultSet, to sink: ByteSink) {
+        writeRecord(result.columns.map { .text($0) }, count: result.columns.count, to: sink)
         for row in result.rows {
-            out += result.columns.indices.map { field($0 < row.count ? row[$0] : .null) }.joined(separator: ",")
-            out += "\r\n"
+            writeRecord(row, count: result.columns.count, to: sink)
+            sink.flushIfFull()
         }
-        return out
+    }
+
+    private static func writeRecord(_ row: [SQLValue], count: Int, to sink: ByteSink) {
+        for i in 0..<count {
+            if i > 0 { sink.write(byte: UInt8(ascii: ",")) }
+            writeField(i < row.count ? row[i] : .null, to: sink)
+        }
+        sink.write("\r\n")
     }
 
     public static func field(_ value: SQLValue) -> String {
+        let sink = ByteSink()
+        writeField(value, to: sink)
+        return sink.take()
+    }
+
+    static func writeField(_ value: SQLValue, to sink: ByteSink) {
         switch value {
-        case .null: return ""
-        case .integer, .real: return CellText.plain(value)
-        case .text(let s): return quoteIfNeeded(neutralize(s))
+        case .null: return
+        case .integer, .real: sink.write(CellText.plain(value))
+        case .text(let s):
+            var s = s
+            s.withUTF8 { utf8 in
+                let formula = utf8.first.map(formulaStarterBytes.contains) ?? false
+                let needsQuotes = utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
+                if needsQuotes { sink.write(byte: UInt8(ascii: "\"")) }
+                if formula { sink.write(byte: UInt8(ascii: "'")) }
+                if needsQuotes {
+                    for byte in utf8 {
+                        if byte == UInt8(ascii: "\"") { sink.write(byte: byte) }
+                        sink.write(byte: byte)
+                    }
+                    sink.write(byte: UInt8(ascii: "\""))
+                } else {
+                    sink.write(bytes: utf8)
+                }
+            }
         }
     }
 
@@ -30,10 +65,6 @@ public enum CSVWriter {
     }
 
     static let formulaStarters: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
-
-    static func quoteIfNeeded(_ text: String) -> String {
-        let needsQuotes = text.unicodeScalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
-        guard needsQuotes else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
+    /// The same characters: each is one byte, and no byte of a longer UTF-8 sequence.
+    private static let formulaStarterBytes: Set<UInt8> = Set(formulaStarters.map { UInt8($0.value) })
 }

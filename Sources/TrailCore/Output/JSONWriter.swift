@@ -3,45 +3,122 @@
 public enum JSONWriter {
     /// An array of objects, one per line, so that large outputs stay diff- and grep-friendly.
     public static func array(_ result: ResultSet) -> String {
-        guard !result.rows.isEmpty else { return "[]\n" }
-        return "[\n" + result.rows.map { "  " + object(result.columns, $0) }.joined(separator: ",\n") + "\n]\n"
+        let sink = ByteSink()
+        writeArray(result, to: sink)
+        return sink.take()
     }
 
     /// One object per line (JSON Lines). Nothing at all for no rows.
     public static func lines(_ result: ResultSet, leading: (key: String, value: String)? = nil) -> String {
-        result.rows.map { object(result.columns, $0, leading: leading) + "\n" }.joined()
+        let sink = ByteSink()
+        writeLines(result, leading: leading, to: sink)
+        return sink.take()
     }
 
     /// `{"title": [...], ...}` for a report with several sections.
     public static func sections(_ report: Report) -> String {
-        var out = "{\n"
-        for (n, section) in report.sections.enumerated() {
-            out += "  " + JSONText.quote(section.title) + ": "
-            if section.result.rows.isEmpty {
-                out += "[]"
-            } else {
-                out += "[\n" + section.result.rows.map { "    " + object(section.result.columns, $0) }.joined(separator: ",\n") + "\n  ]"
-            }
-            out += n == report.sections.count - 1 ? "\n" : ",\n"
-        }
-        return out + "}\n"
+        let sink = ByteSink()
+        writeSections(report, to: sink)
+        return sink.take()
     }
 
-    static func object(_ columns: [String], _ row: [SQLValue], leading: (key: String, value: String)? = nil) -> String {
-        var members: [String] = []
-        if let leading { members.append(JSONText.quote(leading.key) + ":" + JSONText.quote(leading.value)) }
-        for (i, name) in columns.enumerated() {
-            members.append(JSONText.quote(name) + ":" + value(i < row.count ? row[i] : .null))
+    public static func writeArray(_ result: ResultSet, to sink: ByteSink) {
+        guard !result.rows.isEmpty else { return sink.write("[]\n") }
+        sink.write("[\n")
+        writeObjects(result, indent: "  ", to: sink)
+        sink.write("\n]\n")
+    }
+
+    public static func writeLines(_ result: ResultSet, leading: (key: String, value: String)? = nil, to sink: ByteSink) {
+        let keys = ObjectKeys(result.columns)
+        for row in result.rows {
+            sink.write(byte: UInt8(ascii: "{"))
+            if let leading {
+                JSONText.writeQuoted(leading.key, to: sink)
+                sink.write(byte: UInt8(ascii: ":"))
+                JSONText.writeQuoted(leading.value, to: sink)
+                if !result.columns.isEmpty { sink.write(byte: UInt8(ascii: ",")) }
+            }
+            keys.writeMembers(row, to: sink)
+            sink.write("}\n")
+            sink.flushIfFull()
         }
-        return "{" + members.joined(separator: ",") + "}"
+    }
+
+    public static func writeSections(_ report: Report, to sink: ByteSink) {
+        sink.write("{\n")
+        for (n, section) in report.sections.enumerated() {
+            sink.write("  ")
+            JSONText.writeQuoted(section.title, to: sink)
+            sink.write(": ")
+            if section.result.rows.isEmpty {
+                sink.write("[]")
+            } else {
+                sink.write("[\n")
+                writeObjects(section.result, indent: "    ", to: sink)
+                sink.write("\n  ]")
+            }
+            sink.write(n == report.sections.count - 1 ? "\n" : ",\n")
+        }
+        sink.write("}\n")
+    }
+
+    /// The rows as indented objects separated by ",\n" (no newline after the last).
+    private static func writeObjects(_ result: ResultSet, indent: String, to sink: ByteSink) {
+        let keys = ObjectKeys(result.columns)
+        for (n, row) in result.rows.enumerated() {
+            if n > 0 { sink.write(",\n") }
+            sink.write(indent)
+            sink.write(byte: UInt8(ascii: "{"))
+            keys.writeMembers(row, to: sink)
+            sink.write(byte: UInt8(ascii: "}"))
+            sink.flushIfFull()
+        }
+    }
+
+    /// One row as an object, keys in column order.
+    static func object(_ columns: [String], _ row: [SQLValue]) -> String {
+        let sink = ByteSink()
+        sink.write(byte: UInt8(ascii: "{"))
+        ObjectKeys(columns).writeMembers(row, to: sink)
+        sink.write(byte: UInt8(ascii: "}"))
+        return sink.take()
     }
 
     static func value(_ value: SQLValue) -> String {
+        let sink = ByteSink()
+        write(value, to: sink)
+        return sink.take()
+    }
+
+    static func write(_ value: SQLValue, to sink: ByteSink) {
         switch value {
-        case .null: return "null"
-        case .integer(let v): return String(v)
-        case .real(let v): return v.isFinite ? String(v) : "null"
-        case .text(let s): return JSONText.quote(s)
+        case .null: sink.write("null")
+        case .integer(let v): sink.write(String(v))
+        case .real(let v): sink.write(v.isFinite ? String(v) : "null")
+        case .text(let s): JSONText.writeQuoted(s, to: sink)
+        }
+    }
+
+    /// Each column's `"name":` prefix, quoted once for the whole result.
+    private struct ObjectKeys {
+        let prefixes: [[UInt8]]
+
+        init(_ columns: [String]) {
+            prefixes = columns.enumerated().map { i, name in
+                let sink = ByteSink()
+                if i > 0 { sink.write(byte: UInt8(ascii: ",")) }
+                JSONText.writeQuoted(name, to: sink)
+                sink.write(byte: UInt8(ascii: ":"))
+                return sink.bytes
+            }
+        }
+
+        func writeMembers(_ row: [SQLValue], to sink: ByteSink) {
+            for (i, prefix) in prefixes.enumerated() {
+                sink.write(bytes: prefix)
+                JSONWriter.write(i < row.count ? row[i] : .null, to: sink)
+            }
         }
     }
 }

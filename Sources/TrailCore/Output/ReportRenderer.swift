@@ -21,45 +21,75 @@ public struct ReportRenderer: Sendable {
 
     public func render(_ result: ResultSet) -> [Chunk] { render(Report(result)) }
 
+    /// The report as chunks in order: each note, and the data between them, with section pieces
+    /// as separate chunks.
     public func render(_ report: Report) -> [Chunk] {
-        report.notes.map { .note($0) } + renderData(report)
+        let sink = ByteSink()
+        var chunks: [Chunk] = []
+        func endData() { if !sink.bytes.isEmpty { chunks.append(.data(sink.take())) } }
+        write(report, to: sink, endPiece: endData) { note in
+            endData()
+            chunks.append(.note(note))
+        }
+        endData()
+        return chunks
     }
 
-    private func renderData(_ report: Report) -> [Chunk] {
+    /// Writes the data into `sink` and hands each note to `note` (after everything written
+    /// before it has been flushed, so a terminal shows both in order).
+    public func write(_ report: Report, to sink: ByteSink, note: (String) -> Void) {
+        write(report, to: sink, endPiece: {}) { text in
+            sink.flush()
+            note(text)
+        }
+    }
+
+    private func write(_ report: Report, to sink: ByteSink, endPiece: () -> Void, note: (String) -> Void) {
+        for text in report.notes { note(text) }
         let multiple = report.sections.count > 1
         switch format {
         case .table:
-            var chunks: [Chunk] = []
             let table = TableFormatter(width: width)
             for (n, section) in report.sections.enumerated() {
-                if multiple { chunks.append(.data((n > 0 ? "\n" : "") + "== \(section.title) ==\n")) }
+                if multiple {
+                    sink.write((n > 0 ? "\n" : "") + "== \(section.title) ==\n")
+                    endPiece()
+                }
                 if section.result.rows.isEmpty {
-                    chunks.append(.note("(no rows)"))
+                    note("(no rows)")
                 } else {
                     switch section.layout {
-                    case .rows: chunks.append(.data(table.format(section.result)))
-                    case .record: chunks.append(.data(table.formatRecord(section.result)))
-                    case .records: chunks.append(.data(table.formatRecords(section.result)))
+                    case .rows: table.write(section.result, to: sink)
+                    case .record: sink.write(table.formatRecord(section.result))
+                    case .records: sink.write(table.formatRecords(section.result))
                     }
+                    endPiece()
                 }
             }
-            return chunks
         case .json:
-            guard multiple, !report.sections.isEmpty else { return [.data(JSONWriter.array(report.sections.first?.result ?? ResultSet(columns: [])))] }
-            return [.data(JSONWriter.sections(report))]
+            if multiple {
+                JSONWriter.writeSections(report, to: sink)
+            } else {
+                JSONWriter.writeArray(report.sections.first?.result ?? ResultSet(columns: []), to: sink)
+            }
         case .jsonl:
-            return report.sections.map { section in
-                .data(JSONWriter.lines(section.result, leading: multiple ? ("section", section.title) : nil))
+            for section in report.sections {
+                JSONWriter.writeLines(section.result, leading: multiple ? ("section", section.title) : nil, to: sink)
+                endPiece()
             }
         case .csv:
-            return report.sections.enumerated().map { n, section in
-                .data((n > 0 ? "\r\n" : "") + CSVWriter.format(section.result))
+            for (n, section) in report.sections.enumerated() {
+                if n > 0 { sink.write("\r\n") }
+                CSVWriter.write(section.result, to: sink)
+                endPiece()
             }
         }
     }
 
     /// The data chunks joined, for callers that only want stdout.
     public func stdoutText(_ report: Report) -> String {
-        render(report).compactMap { if case .data(let text) = $0 { return text } else { return nil } }.joined()
+        let sink = ByteSink()
+        write(report, to: sink) { _ in }
+        return sink.take()
     }
 }

@@ -20,24 +20,55 @@ public struct TableFormatter: Sendable {
 
     /// Header, a dashed rule, then one line per row. Empty when there are no columns.
     public func format(_ result: ResultSet) -> String {
-        guard !result.columns.isEmpty else { return "" }
+        let sink = ByteSink()
+        write(result, to: sink)
+        return sink.take()
+    }
+
+    /// The same table, written line by line into `sink`.
+    public func write(_ result: ResultSet, to sink: ByteSink) {
+        let count = result.columns.count
+        guard count > 0 else { return }
         let header = result.columns.map(Self.sanitize)
-        let cells = result.rows.map { row in result.columns.indices.map { i in Self.sanitize(i < row.count ? CellText.plain(row[i]) : "") } }
-        var natural = header.map(Self.length)
-        for row in cells {
-            for (i, cell) in row.enumerated() { natural[i] = max(natural[i], Self.length(cell)) }
+        let headerLengths = header.map(Self.length)
+        // Cells row-major in one flat array, each measured once.
+        var cells: [String] = []
+        var lengths: [Int] = []
+        cells.reserveCapacity(result.rows.count * count)
+        lengths.reserveCapacity(result.rows.count * count)
+        var natural = headerLengths
+        // A column is right-aligned when it holds numbers and nothing but numbers (NULLs aside).
+        var allNumbers = [Bool](repeating: true, count: count)
+        var anyValue = [Bool](repeating: false, count: count)
+        for row in result.rows {
+            for i in 0..<count {
+                let value = i < row.count ? row[i] : .null
+                switch value {
+                case .null: break
+                case .integer, .real: anyValue[i] = true
+                case .text: anyValue[i] = true; allNumbers[i] = false
+                }
+                let cell = Self.sanitize(CellText.plain(value))
+                let length = Self.length(cell)
+                cells.append(cell)
+                lengths.append(length)
+                if length > natural[i] { natural[i] = length }
+            }
         }
         let widths = fit(natural)
-        let numeric = result.columns.indices.map { i in
-            let values = result.rows.compactMap { i < $0.count ? $0[i] : nil }.filter { $0 != .null }
-            return !values.isEmpty && values.allSatisfy(CellText.isNumber)
-        }
+        let numeric = (0..<count).map { allNumbers[$0] && anyValue[$0] }
 
-        var lines: [String] = []
-        lines.append(line(header, widths, rightAligned: numeric))
-        lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: String(repeating: " ", count: Self.gap)))
-        for row in cells { lines.append(line(row, widths, rightAligned: numeric)) }
-        return lines.joined(separator: "\n") + "\n"
+        writeLine(header[...], headerLengths[...], widths, rightAligned: numeric, to: sink)
+        for (i, width) in widths.enumerated() {
+            if i > 0 { sink.writeSpaces(Self.gap) }
+            sink.write(bytes: repeatElement(UInt8(ascii: "-"), count: width))
+        }
+        sink.write(byte: UInt8(ascii: "\n"))
+        var offset = 0
+        while offset < cells.count {
+            writeLine(cells[offset..<offset + count], lengths[offset..<offset + count], widths, rightAligned: numeric, to: sink)
+            offset += count
+        }
     }
 
     /// The first row as `column  value` lines (for one-row summaries).
@@ -97,25 +128,34 @@ public struct TableFormatter: Sendable {
         return result
     }
 
-    private func line(_ cells: [String], _ widths: [Int], rightAligned: [Bool]) -> String {
-        var out = ""
+    /// One row: cells cut to their widths, padded, trailing spaces dropped.
+    private func writeLine(_ cells: ArraySlice<String>, _ lengths: ArraySlice<Int>, _ widths: [Int], rightAligned: [Bool],
+                           to sink: ByteSink) {
+        let start = sink.position
         // Pending spaces are written only when something follows them, so a left-aligned last
         // column is never padded out to the widest cell (which can be thousands of columns
         // wide when nothing truncates) just to be trimmed again.
         var pending = 0
-        for (i, cell) in cells.enumerated() {
-            let text = Self.truncate(cell, to: widths[i])
-            let pad = max(0, widths[i] - Self.length(text))
+        for i in 0..<widths.count {
+            var text = cells[cells.startIndex + i]
+            var length = lengths[lengths.startIndex + i]
+            if length > widths[i] {
+                text = Self.truncate(text, to: widths[i])
+                length = Self.length(text)
+            }
+            let pad = max(0, widths[i] - length)
             if i > 0 { pending += Self.gap }
             if rightAligned[i] { pending += pad }
             if !text.isEmpty {
-                out.append(String(repeating: " ", count: pending))
-                out.append(text)
+                sink.writeSpaces(pending)
+                sink.write(text)
                 pending = 0
             }
             if !rightAligned[i] { pending += pad }
         }
-        return Self.trimTrailingSpaces(out)
+        sink.trimTrailingSpaces(from: start)
+        sink.write(byte: UInt8(ascii: "\n"))
+        sink.flushIfFull()
     }
 
     // MARK: cells
