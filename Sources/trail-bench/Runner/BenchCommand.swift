@@ -19,6 +19,9 @@ struct BenchCommand {
     let skipQueries: Bool
     let skipAccuracy: Bool
     let jobs: Int?
+    /// An already ingested database: ingest and the baseline are skipped, queries and the
+    /// accuracy check run on it (for iterating on queries without a six-minute ingest).
+    let existingDatabase: String?
 
     init(_ args: Arguments) throws {
         events = try args.int("events", default: 1_000_000, minimum: 1, maximum: 100_000_000)
@@ -36,6 +39,7 @@ struct BenchCommand {
         skipQueries = args.flag("skip-queries")
         skipAccuracy = args.flag("skip-accuracy")
         jobs = args.string("jobs") == nil ? nil : try args.int("jobs", default: 0, minimum: 1, maximum: 256)
+        existingDatabase = args.string("db")
     }
 
     /// Unbuffered, so progress shows up live when stdout is a pipe (tee, CI logs).
@@ -63,14 +67,22 @@ struct BenchCommand {
             + (manifest.map { ", \(Units.grouped($0.events)) records, \(Units.megabytes($0.jsonBytes)) of JSON" } ?? ""))
 
         // 2. trail ingest
-        log("\n[ingest] trail ingest --db \(work)/bench.db --json --quiet \(corpus)   (\(runs) run(s))")
         let ingest = IngestBench(trail: trail, corpus: corpus, work: work, jobs: jobs)
         var trailRuns: [IngestMeasurement] = []
-        for i in 1...runs { trailRuns.append(try ingest.runOnce(i, log: log)) }
+        let database: String
+        if let existingDatabase {
+            guard fm.fileExists(atPath: existingDatabase) else { throw BenchFailure("--db \(existingDatabase): no such file") }
+            database = existingDatabase
+            log("\n[ingest] skipped: measuring the existing database \(existingDatabase)")
+        } else {
+            database = ingest.databasePath
+            log("\n[ingest] trail ingest --db \(database) --json --quiet \(corpus)   (\(runs) run(s))")
+            for i in 1...runs { trailRuns.append(try ingest.runOnce(i, log: log)) }
+        }
 
         // 3. Baseline
         var baselineRuns: [IngestMeasurement] = []
-        if !skipBaseline {
+        if !skipBaseline && existingDatabase == nil {
             if let script = locateBaseline() {
                 log("\n[baseline] \(python) \(script) \(corpus) \(work)/baseline.db   (\(runs) run(s))")
                 let baseline = BaselineBench(python: python, script: script, corpus: corpus, work: work)
@@ -86,7 +98,7 @@ struct BenchCommand {
             log("\n[queries] \(queryRuns) timed run(s) per command after one warm-up")
             let arguments = QueryArguments(corpus: corpus)
             if arguments.isEmpty { log("  note: no query-args.tsv in the corpus; investigation commands get no arguments") }
-            queries = QueryBench(trail: trail, database: ingest.databasePath, work: work, runs: queryRuns, arguments: arguments,
+            queries = QueryBench(trail: trail, database: database, work: work, runs: queryRuns, arguments: arguments,
                                  manifest: manifest).run(log: log)
         }
 
@@ -96,7 +108,7 @@ struct BenchCommand {
             log("\n[accuracy] event_attribution vs \(corpus)/ground-truth.tsv")
             if fm.fileExists(atPath: "\(corpus)/ground-truth.tsv") {
                 let started = ProcessRunner.monotonic()
-                accuracy = try AccuracyCheck.run(corpus: corpus, database: ingest.databasePath)
+                accuracy = try AccuracyCheck.run(corpus: corpus, database: database)
                 log("  compared in \(Units.seconds(ProcessRunner.monotonic() - started))")
             } else {
                 log("  skipped: the corpus has no ground-truth.tsv")
