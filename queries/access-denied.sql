@@ -9,29 +9,42 @@
 -- param: event pattern optional Only this event name; * or % are wildcards
 -- example: trail query access-denied --since 24h
 -- example: trail query access-denied --identity alice
-SELECT a.origin_type, a.origin_id, a.origin_detail,
+--
+-- The denied events are grouped first, so each group's chain is spelled out once, not once
+-- per event; they come from the error index, which carries everything the grouping needs.
+WITH denied AS (
+  SELECT e.session_id, coalesce(e.recipient_account_id, e.identity_account_id) AS account,
+         e.event_source, e.event_name, e.error_code, e.event_ts
+  FROM event_rows e
+  WHERE e.error_code IS NOT NULL
+    AND (e.error_code LIKE '%AccessDenied%' OR e.error_code LIKE '%Unauthorized%' OR e.error_code LIKE '%Forbidden%')
+    AND (:identity IS NULL OR e.session_id IN (
+          SELECT s.id FROM sessions s
+          WHERE s.origin_id LIKE :identity ESCAPE '\'
+             OR s.origin_detail LIKE :identity ESCAPE '\'
+             OR s.session_arn LIKE :identity ESCAPE '\'
+             OR s.origin_id LIKE 'arn:%:user/' || :identity ESCAPE '\'
+             OR s.origin_id LIKE 'arn:%:user/%/' || :identity ESCAPE '\'))
+    AND (:since IS NULL OR e.event_ts >= :since)
+    AND (:until IS NULL OR e.event_ts < :until)
+    AND (:account IS NULL OR coalesce(e.recipient_account_id, e.identity_account_id) = :account)
+    AND (:region IS NULL OR e.aws_region = :region)
+    AND (:service IS NULL OR e.event_source = :service)
+    AND (:event IS NULL OR e.event_name LIKE :event ESCAPE '\')
+), grouped AS (
+  SELECT coalesce(s.origin_type, 'unknown') AS origin_type, s.origin_id, s.origin_detail,
+         coalesce(s.chain, '[]') AS chain, d.account, d.event_source, d.event_name, d.error_code,
+         count(*) AS denials, min(d.event_ts) AS first_ts, max(d.event_ts) AS last_ts
+  FROM denied d LEFT JOIN sessions s ON s.id = d.session_id
+  GROUP BY 1, 2, 3, 4, d.account, d.event_source, d.event_name, d.error_code
+)
+SELECT g.origin_type, g.origin_id, g.origin_detail,
        coalesce((SELECT group_concat(substr(replace(value, ':role/', ':'), instr(replace(value, ':role/', ':'), '::') + 2), ' > ')
-                   FROM json_each(a.chain)), '(direct)') AS chain,
-       a.account_id AS account,
-       replace(a.event_source, '.amazonaws.com', '') || ':' || a.event_name AS event,
-       a.error_code, count(*) AS denials,
-       strftime('%Y-%m-%dT%H:%M:%SZ', min(a.event_ts), 'unixepoch') AS first_seen,
-       strftime('%Y-%m-%dT%H:%M:%SZ', max(a.event_ts), 'unixepoch') AS last_seen
-FROM event_attribution a
-WHERE a.error_code IS NOT NULL
-  AND (a.error_code LIKE '%AccessDenied%' OR a.error_code LIKE '%Unauthorized%' OR a.error_code LIKE '%Forbidden%')
-  AND (:identity IS NULL OR a.session_key IN (
-        SELECT s.session_key FROM sessions s
-        WHERE s.origin_id LIKE :identity ESCAPE '\'
-           OR s.origin_detail LIKE :identity ESCAPE '\'
-           OR s.session_arn LIKE :identity ESCAPE '\'
-           OR s.origin_id LIKE 'arn:%:user/' || :identity ESCAPE '\'
-           OR s.origin_id LIKE 'arn:%:user/%/' || :identity ESCAPE '\'))
-  AND (:since IS NULL OR a.event_ts >= :since)
-  AND (:until IS NULL OR a.event_ts < :until)
-  AND (:account IS NULL OR a.account_id = :account)
-  AND (:region IS NULL OR a.region = :region)
-  AND (:service IS NULL OR a.event_source = :service)
-  AND (:event IS NULL OR a.event_name LIKE :event ESCAPE '\')
-GROUP BY a.origin_type, a.origin_id, a.origin_detail, a.chain, a.account_id, a.event_source, a.event_name, a.error_code
-ORDER BY denials DESC, max(a.event_ts) DESC, a.origin_id, event;
+                   FROM json_each(g.chain)), '(direct)') AS chain,
+       g.account,
+       replace(g.event_source, '.amazonaws.com', '') || ':' || g.event_name AS event,
+       g.error_code, g.denials,
+       strftime('%Y-%m-%dT%H:%M:%SZ', g.first_ts, 'unixepoch') AS first_seen,
+       strftime('%Y-%m-%dT%H:%M:%SZ', g.last_ts, 'unixepoch') AS last_seen
+FROM grouped g
+ORDER BY g.denials DESC, g.last_ts DESC, g.origin_id, event;

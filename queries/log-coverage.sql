@@ -15,14 +15,14 @@ WITH RECURSIVE
   bounds AS (
     SELECT max(coalesce(:since, (SELECT min(event_ts) FROM events)), upper.hi - 400 * 86400) / 3600 * 3600 AS lo,
            upper.hi AS hi FROM upper),
-  streams AS (
-    SELECT DISTINCT coalesce(recipient_account_id, identity_account_id) AS account, aws_region AS region
+  -- One pass over the time index: the hours each account and region logged in, and from
+  -- those the streams themselves.
+  logged AS MATERIALIZED (
+    SELECT DISTINCT coalesce(recipient_account_id, identity_account_id) AS account, aws_region AS region, event_ts / 3600 * 3600 AS h
     FROM events, bounds WHERE event_ts >= bounds.lo AND event_ts < bounds.hi
       AND (:account IS NULL OR coalesce(recipient_account_id, identity_account_id) = :account)),
-  hours(h) AS (SELECT lo FROM bounds UNION ALL SELECT h + 3600 FROM hours, bounds WHERE h + 3600 < bounds.hi),
-  logged AS (
-    SELECT DISTINCT coalesce(recipient_account_id, identity_account_id) AS account, aws_region AS region, event_ts / 3600 * 3600 AS h
-    FROM events, bounds WHERE event_ts >= bounds.lo AND event_ts < bounds.hi)
+  streams AS (SELECT DISTINCT account, region FROM logged),
+  hours(h) AS (SELECT lo FROM bounds UNION ALL SELECT h + 3600 FROM hours, bounds WHERE h + 3600 < bounds.hi)
 SELECT strftime('%Y-%m-%dT%H:00:00Z', hours.h, 'unixepoch') AS hour, streams.account, streams.region,
        'no events logged' AS problem, NULL AS file
 FROM streams CROSS JOIN hours

@@ -46,13 +46,16 @@ public enum Schema {
             // from the index alone.
             ("events_ip", "CREATE INDEX IF NOT EXISTS events_ip ON \(table)(source_ip_address, event_ts, session_id)"),
             ("events_key", "CREATE INDEX IF NOT EXISTS events_key ON \(table)(access_key_id) WHERE access_key_id IS NOT NULL"),
-            // The event name rides along so "failed AssumeRole calls" is answered from the index alone.
-            ("events_error", "CREATE INDEX IF NOT EXISTS events_error ON \(table)(error_code, event_name, event_ts) WHERE error_code IS NOT NULL"),
+            // The event name, session, account, region and service ride along, so "failed
+            // AssumeRole calls" and "access denied by identity" are answered from the index alone.
+            ("events_error", "CREATE INDEX IF NOT EXISTS events_error ON \(table)(\(errorIndexColumns)) WHERE error_code IS NOT NULL"),
             ("events_shared", "CREATE INDEX IF NOT EXISTS events_shared ON \(table)(shared_event_id) WHERE shared_event_id IS NOT NULL"),
             ("resources_event", "CREATE INDEX IF NOT EXISTS resources_event ON resources(event_id)"),
             ("resources_arn", "CREATE INDEX IF NOT EXISTS resources_arn ON resources(arn)"),
         ]
     }
+
+    static let errorIndexColumns = "error_code, event_name, event_ts, session_id, recipient_account_id, identity_account_id, aws_region, event_source"
 
     /// `events` as users and queries see it: `event_rows` with the interned texts looked up
     /// under their usual names, in the original column order. Scalar subqueries rather than
@@ -257,6 +260,10 @@ public enum Schema {
         CREATE INDEX events_ip ON event_rows(source_ip_address, event_ts, session_id);
         DROP INDEX IF EXISTS sessions_origin;
         CREATE INDEX sessions_origin ON sessions(origin_type, origin_id, origin_detail);
+        """),
+        Migration(version: 5, summary: "the error index carries the session, account, region and service of each failed call", sql: """
+        DROP INDEX IF EXISTS events_error;
+        CREATE INDEX events_error ON event_rows(\(errorIndexColumns)) WHERE error_code IS NOT NULL;
         """),
     ]
 
