@@ -18,16 +18,7 @@ SELECT a.event_time AS time, a.account_id AS account, a.event_name AS event,
                    FROM json_each(a.chain)), '(direct)') AS chain,
        a.error_code AS error, a.event_id
 FROM event_attribution a
-WHERE a.event_rowid IN (
-        -- IAM's events are found session by session in the covering activity index (plus the
-        -- events with no identity), without opening every row.
-        SELECT i.id FROM sessions s CROSS JOIN event_rows i ON i.session_id = s.id
-        WHERE i.event_source = 'iam.amazonaws.com'
-          AND (:since IS NULL OR i.event_ts >= :since) AND (:until IS NULL OR i.event_ts < :until)
-        UNION ALL
-        SELECT i.id FROM event_rows i
-        WHERE i.session_id IS NULL AND i.event_source = 'iam.amazonaws.com'
-          AND (:since IS NULL OR i.event_ts >= :since) AND (:until IS NULL OR i.event_ts < :until))
+WHERE a.read_only IS NOT 1  -- lets SQLite read IAM's writes from the partial index of writes
   AND a.event_source = 'iam.amazonaws.com'
   AND (a.read_only = 0 OR (a.read_only IS NULL AND a.event_name NOT GLOB 'Get*' AND a.event_name NOT GLOB 'List*'))
   AND (:since IS NULL OR a.event_ts >= :since)

@@ -14,20 +14,26 @@
 -- The identity is matched against the origin each session was attributed to (origin_id and
 -- origin_detail), against IAM user names inside origin ARNs, and against the session's own ARN.
 -- CROSS JOIN: read the matching sessions first, then their events through the session index.
+--
+-- The matching sessions first, each with its chain spelled out once, then their events from
+-- the session index.
+WITH matched AS MATERIALIZED (
+  SELECT s.id, s.origin_type, s.origin_id, s.origin_detail,
+         coalesce((SELECT group_concat(substr(replace(value, ':role/', ':'), instr(replace(value, ':role/', ':'), '::') + 2), ' > ')
+                     FROM json_each(s.chain)), '(direct)') AS chain
+  FROM sessions s
+  WHERE s.origin_id LIKE :identity ESCAPE '\'
+     OR s.origin_detail LIKE :identity ESCAPE '\'
+     OR s.session_arn LIKE :identity ESCAPE '\'
+     OR s.origin_id LIKE 'arn:%:user/' || :identity ESCAPE '\'
+     OR s.origin_id LIKE 'arn:%:user/%/' || :identity ESCAPE '\')
 SELECT a.event_time AS time, a.account_id AS account, a.region,
-       a.origin_type, a.origin_id, a.origin_detail,
-       coalesce((SELECT group_concat(substr(replace(value, ':role/', ':'), instr(replace(value, ':role/', ':'), '::') + 2), ' > ')
-                   FROM json_each(a.chain)), '(direct)') AS chain,
+       m.origin_type, m.origin_id, m.origin_detail, m.chain,
        replace(a.event_source, '.amazonaws.com', '') || ':' || a.event_name AS event,
        (SELECT group_concat(arn, ', ') FROM (SELECT r.arn FROM resources r WHERE r.event_id = a.event_id ORDER BY r.position)) AS resources,
        a.error_code AS error, a.event_id
-FROM sessions s CROSS JOIN event_attribution a ON a.session_key = s.session_key
-WHERE (s.origin_id LIKE :identity ESCAPE '\'
-       OR s.origin_detail LIKE :identity ESCAPE '\'
-       OR s.session_arn LIKE :identity ESCAPE '\'
-       OR s.origin_id LIKE 'arn:%:user/' || :identity ESCAPE '\'
-       OR s.origin_id LIKE 'arn:%:user/%/' || :identity ESCAPE '\')
-  AND (:since IS NULL OR a.event_ts >= :since)
+FROM matched m CROSS JOIN event_attribution a ON a.session_id = m.id
+WHERE (:since IS NULL OR a.event_ts >= :since)
   AND (:until IS NULL OR a.event_ts < :until)
   AND (:account IS NULL OR a.account_id = :account)
   AND (:region IS NULL OR a.region = :region)

@@ -106,6 +106,10 @@ struct InternedTextTests {
             #expect(try TS.count(db, "SELECT count(*) FROM interned_text") == 5)
             #expect(try TS.count(db, "SELECT count(*) FROM pragma_table_info('event_rows') WHERE name = 'user_identity'") == 0)
             #expect(try TS.count(db, "SELECT count(*) FROM sqlite_master WHERE name = 'events_name' AND tbl_name = 'event_rows'") == 1)
+            // Later migrations' indexes: the error index covers access-denied, writes have their own.
+            #expect(try db.rows("SELECT name FROM pragma_index_info('events_error') ORDER BY seqno").map { $0.first?.textValue }
+                    == ["error_code", "event_name", "event_ts", "session_id", "recipient_account_id", "identity_account_id", "aws_region", "event_source"])
+            #expect(try TS.count(db, "SELECT count(*) FROM sqlite_master WHERE name = 'events_writes' AND tbl_name = 'event_rows' AND sql LIKE '%WHERE read_only IS NOT 1'") == 1)
             #expect(try TS.count(db, "SELECT count(*) FROM event_attribution") == 3)
         }
     }

@@ -8,12 +8,17 @@ extension Investigator {
         let conditions = filter.conditions(on: "a")
         var bindings = conditions.bindings
         bindings["who"] = .text(WildcardPattern.like(identity))
+        // The matching sessions first, each with its origin and chain spelled out once, then
+        // their events from the session index.
         let result = try run("""
-            SELECT a.event_time AS time, a.account_id AS account, \(InvestigationSQL.origin("a")) AS origin,
-                   \(InvestigationSQL.chainPath("a.chain")) AS chain, \(InvestigationSQL.event("a")) AS event,
+            WITH matched AS MATERIALIZED (
+              SELECT s.id, \(InvestigationSQL.origin("s")) AS origin, \(InvestigationSQL.chainPath("s.chain")) AS chain
+              FROM sessions s
+              WHERE \(InvestigationSQL.identityMatch))
+            SELECT a.event_time AS time, a.account_id AS account, m.origin, m.chain, \(InvestigationSQL.event("a")) AS event,
                    \(InvestigationSQL.resources("a.event_id")) AS resources, a.error_code AS error, a.event_id
-            FROM sessions s CROSS JOIN event_attribution a ON a.session_key = s.session_key
-            WHERE (\(InvestigationSQL.identityMatch))\(conditions.sql)
+            FROM matched m CROSS JOIN event_attribution a ON a.session_id = m.id
+            WHERE 1\(conditions.sql)
             ORDER BY a.event_ts, a.event_id
             """, bindings)
         var notes: [String] = []

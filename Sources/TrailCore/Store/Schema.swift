@@ -49,6 +49,9 @@ public enum Schema {
             // The event name, session, account, region and service ride along, so "failed
             // AssumeRole calls" and "access denied by identity" are answered from the index alone.
             ("events_error", "CREATE INDEX IF NOT EXISTS events_error ON \(table)(\(errorIndexColumns)) WHERE error_code IS NOT NULL"),
+            // Writes only (about a fifth of the events), by service: "IAM changes" and other
+            // change audits find their rows here instead of walking every event.
+            ("events_writes", "CREATE INDEX IF NOT EXISTS events_writes ON \(table)(event_source, event_ts) WHERE read_only IS NOT 1"),
             ("events_shared", "CREATE INDEX IF NOT EXISTS events_shared ON \(table)(shared_event_id) WHERE shared_event_id IS NOT NULL"),
             ("resources_event", "CREATE INDEX IF NOT EXISTS resources_event ON resources(event_id)"),
             ("resources_arn", "CREATE INDEX IF NOT EXISTS resources_arn ON resources(arn)"),
@@ -264,6 +267,9 @@ public enum Schema {
         Migration(version: 5, summary: "the error index carries the session, account, region and service of each failed call", sql: """
         DROP INDEX IF EXISTS events_error;
         CREATE INDEX events_error ON event_rows(\(errorIndexColumns)) WHERE error_code IS NOT NULL;
+        """),
+        Migration(version: 6, summary: "an index of the write events by service and time", sql: """
+        CREATE INDEX IF NOT EXISTS events_writes ON event_rows(event_source, event_ts) WHERE read_only IS NOT 1;
         """),
     ]
 
