@@ -10,21 +10,47 @@
 -- example: trail report hygiene-long-term-key-usage --since 7d
 -- The key and account lists are built from sorted distinct values, so they read the same
 -- whatever order the events were stored in. Only sessions whose origin is an IAM user or root
--- can hold an AKIA key, so the events are read from those sessions (CROSS JOIN: through the
--- session index) rather than from the whole table, and only from the covering activity index.
-WITH g AS MATERIALIZED (
-  -- One pass over the events, down to a row per origin, long-term key (or none), credential
-  -- kind and account; the lists and totals below are read from these few rows.
-  SELECT s.origin_type, coalesce(s.origin_id, '') AS origin,
-         CASE WHEN e.access_key_id GLOB 'AKIA*' THEN e.access_key_id END AS long_term_key,
-         coalesce(e.access_key_id GLOB 'ASIA*', 0) AS temporary,
-         coalesce(e.recipient_account_id, e.identity_account_id) AS account,
-         count(*) AS events, min(e.event_ts) AS first_ts, max(e.event_ts) AS last_ts
-  FROM sessions s CROSS JOIN event_rows e ON e.session_id = s.id
-  WHERE s.origin_type IN ('iam_user', 'root')
-    AND (:since IS NULL OR e.event_ts >= :since)
+-- can hold an AKIA key, so only those sessions are read: from the activity roll-up when their
+-- rows lie inside the window, else from their events on the covering activity index (see
+-- hygiene-keys-many-ips for how the roll-up is trusted).
+WITH fresh AS MATERIALIZED (
+  SELECT coalesce((SELECT max_event_rowid FROM rollup_state), -1) = coalesce((SELECT max(id) FROM event_rows), -1) AS ok),
+users AS MATERIALIZED (
+  SELECT s.id, s.origin_type, coalesce(s.origin_id, '') AS origin FROM sessions s WHERE s.origin_type IN ('iam_user', 'root')),
+-- The sessions counted from their events: those whose activity crosses a window boundary,
+-- and all of them while the roll-up lags.
+edge AS MATERIALIZED (
+  SELECT u.id AS session_id FROM users u, fresh
+  WHERE NOT fresh.ok OR EXISTS (
+    SELECT 1 FROM activity_rollup r
+    WHERE r.session_id = u.id
+      AND ((:since IS NOT NULL AND r.first_ts < :since AND r.last_ts >= :since)
+        OR (:until IS NOT NULL AND r.first_ts < :until AND r.last_ts >= :until)))),
+activity AS (
+  -- (The event arms come first: after the roll-up arm SQLite stops reading them from the
+  -- covering index alone.)
+  SELECT u.origin_type, u.origin, e.access_key_id, coalesce(e.recipient_account_id, e.identity_account_id) AS account,
+         1 AS events, e.event_ts AS first_ts, e.event_ts AS last_ts
+  FROM edge x CROSS JOIN users u ON u.id = x.session_id CROSS JOIN event_rows e ON e.session_id = x.session_id
+  WHERE (:since IS NULL OR e.event_ts >= :since)
     AND (:until IS NULL OR e.event_ts < :until)
     AND (:account IS NULL OR coalesce(e.recipient_account_id, e.identity_account_id) = :account)
+  UNION ALL
+  -- Sessions inside the window, from the roll-up.
+  SELECT u.origin_type, u.origin, r.access_key_id, r.account, r.events, r.first_ts, r.last_ts
+  FROM users u CROSS JOIN activity_rollup r ON r.session_id = u.id, fresh
+  WHERE fresh.ok AND r.session_id NOT IN (SELECT session_id FROM edge)
+    AND (:since IS NULL OR r.first_ts >= :since)
+    AND (:until IS NULL OR r.last_ts < :until)
+    AND (:account IS NULL OR r.account = :account)),
+g AS MATERIALIZED (
+  -- Down to a row per origin, long-term key (or none), credential kind and account; the
+  -- lists and totals below are read from these few rows.
+  SELECT origin_type, origin,
+         CASE WHEN access_key_id GLOB 'AKIA*' THEN access_key_id END AS long_term_key,
+         coalesce(access_key_id GLOB 'ASIA*', 0) AS temporary,
+         account, sum(events) AS events, min(first_ts) AS first_ts, max(last_ts) AS last_ts
+  FROM activity
   GROUP BY 1, 2, 3, 4, 5),
 key_lists AS (
   SELECT origin_type, origin, group_concat(long_term_key, ',') AS keys, count(*) AS long_term_keys

@@ -9,32 +9,55 @@
 -- AWS services calling on someone's behalf write their own name (ec2.amazonaws.com) or
 -- "AWS Internal" as the source address; those are not addresses and are left out.
 --
--- One pass over the address index (address, time, session) gives each address's first
--- sighting and its use in the window; the origins are then looked up only for the addresses
--- listed, through their distinct sessions (from the same index when no account is asked for,
--- which the index lacks), and listed in sorted order so the output does not depend on the plan.
-WITH per_ip AS (
-  SELECT source_ip_address AS ip, min(event_ts) AS first_ts,
-         sum(event_ts >= :since AND (:until IS NULL OR event_ts < :until)) AS events,
-         max(CASE WHEN event_ts >= :since AND (:until IS NULL OR event_ts < :until) THEN event_ts END) AS last_ts
-  FROM events
-  WHERE source_ip_address IS NOT NULL
-  GROUP BY source_ip_address
-), in_account AS (
-  -- Only when an account is asked for: the window's events in that account.
-  SELECT source_ip_address AS ip, count(*) AS events, max(event_ts) AS last_ts
-  FROM events
-  WHERE :account IS NOT NULL AND source_ip_address IS NOT NULL
-    AND event_ts >= :since AND (:until IS NULL OR event_ts < :until)
-    AND coalesce(recipient_account_id, identity_account_id) = :account
-  GROUP BY source_ip_address
-), listed AS (
-  SELECT p.ip, p.first_ts,
-         CASE WHEN :account IS NULL THEN p.events ELSE a.events END AS events,
-         CASE WHEN :account IS NULL THEN p.last_ts ELSE a.last_ts END AS last_ts
-  FROM per_ip p LEFT JOIN in_account a ON a.ip = p.ip
-  WHERE p.ip NOT LIKE '%.amazonaws.com' AND p.ip <> 'AWS Internal'
-)
+-- Each address's first sighting ever, and its use in the window, come from the activity
+-- roll-up (a row per session, account, region, key and address): a session whose rows lie
+-- inside the window counts from it; one whose activity crosses a window boundary is counted
+-- from its events on the covering activity index. While the roll-up lags the events (an
+-- ingest in progress or interrupted, or --no-attribution), everything is counted from the
+-- events. Origins are listed in sorted order so the output does not depend on the plan.
+WITH fresh AS MATERIALIZED (
+  SELECT coalesce((SELECT max_event_rowid FROM rollup_state), -1) = coalesce((SELECT max(id) FROM event_rows), -1) AS ok),
+-- The sessions (0: the events with no identity) counted from their events.
+edge AS MATERIALIZED (
+  SELECT c.session_id FROM (SELECT s.id AS session_id FROM sessions s UNION ALL SELECT 0) c, fresh
+  WHERE NOT fresh.ok OR EXISTS (
+    SELECT 1 FROM activity_rollup r
+    WHERE r.session_id = c.session_id AND r.source_ip_address IS NOT NULL
+      AND ((:since IS NOT NULL AND r.first_ts < :since AND r.last_ts >= :since)
+        OR (:until IS NOT NULL AND r.first_ts < :until AND r.last_ts >= :until)))),
+-- The window's use of each address, per session.
+used AS MATERIALIZED (
+  -- (The event arm comes first: after the roll-up arm SQLite stops reading it from the
+  -- covering index alone.)
+  SELECT e.source_ip_address AS ip, x.session_id, count(*) AS events, max(e.event_ts) AS last_ts
+  FROM edge x CROSS JOIN event_rows e ON e.session_id IS nullif(x.session_id, 0)
+  WHERE e.source_ip_address IS NOT NULL
+    AND e.event_ts >= :since AND (:until IS NULL OR e.event_ts < :until)
+    AND (:account IS NULL OR coalesce(e.recipient_account_id, e.identity_account_id) = :account)
+  GROUP BY 1, 2
+  UNION ALL
+  SELECT r.source_ip_address, r.session_id, sum(r.events), max(r.last_ts)
+  FROM fresh CROSS JOIN activity_rollup r
+  WHERE fresh.ok AND r.source_ip_address IS NOT NULL AND r.session_id NOT IN (SELECT session_id FROM edge)
+    AND r.first_ts >= :since AND (:until IS NULL OR r.last_ts < :until)
+    AND (:account IS NULL OR r.account = :account)
+  GROUP BY 1, 2),
+-- Each address's first sighting, ever.
+first_seen AS MATERIALIZED (
+  SELECT r.source_ip_address AS ip, min(r.first_ts) AS first_ts
+  FROM fresh CROSS JOIN activity_rollup r
+  WHERE fresh.ok AND r.source_ip_address IS NOT NULL
+  GROUP BY 1
+  UNION ALL
+  SELECT e.source_ip_address, min(e.event_ts)
+  FROM fresh CROSS JOIN event_rows e
+  WHERE NOT fresh.ok AND e.source_ip_address IS NOT NULL
+  GROUP BY 1),
+listed AS (
+  SELECT u.ip, f.first_ts, sum(u.events) AS events, max(u.last_ts) AS last_ts
+  FROM used u JOIN first_seen f ON f.ip = u.ip
+  WHERE u.ip NOT LIKE '%.amazonaws.com' AND u.ip <> 'AWS Internal'
+  GROUP BY u.ip)
 SELECT l.ip AS source_ip,
        CASE WHEN l.first_ts >= :since THEN 'new' ELSE 'rare' END AS status,
        l.events AS events_in_window,
@@ -42,13 +65,8 @@ SELECT l.ip AS source_ip,
        strftime('%Y-%m-%dT%H:%M:%SZ', l.last_ts, 'unixepoch') AS last_seen,
        (SELECT group_concat(origin) FROM (
           SELECT DISTINCT coalesce(s.origin_id, coalesce(s.origin_type, 'unknown')) || coalesce(' (' || s.origin_detail || ')', '') AS origin
-          FROM (SELECT e.session_id FROM event_rows e
-                WHERE :account IS NULL AND e.source_ip_address = l.ip AND e.event_ts >= :since AND (:until IS NULL OR e.event_ts < :until)
-                UNION
-                SELECT e.session_id FROM event_rows e
-                WHERE :account IS NOT NULL AND e.source_ip_address = l.ip AND e.event_ts >= :since AND (:until IS NULL OR e.event_ts < :until)
-                  AND coalesce(e.recipient_account_id, e.identity_account_id) = :account) d
-          LEFT JOIN sessions s ON s.id = d.session_id
+          FROM used u LEFT JOIN sessions s ON s.id = u.session_id
+          WHERE u.ip = l.ip
           ORDER BY 1)) AS origins
 FROM listed l
 WHERE l.events > 0 AND (l.first_ts >= :since OR l.events <= :rare_max)

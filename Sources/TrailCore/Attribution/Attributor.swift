@@ -40,6 +40,9 @@ public final class Attributor {
                 if resolved.origin.kind == .unknown { summary.sessionsUnknown += 1 }
             }
             try db.execute("DROP TABLE temp.attr_sessions; DROP TABLE temp.attr_issuances")
+            // In the same transaction as the re-pointing, so a reader never sees the roll-up
+            // disagree with the events' sessions.
+            try ActivityRollup.rebuild(db)
         }
         summary.seconds = Date().timeIntervalSince(start)
         return summary

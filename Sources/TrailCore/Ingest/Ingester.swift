@@ -224,6 +224,10 @@ public final class Ingester {
             // friends, builds a throwaway index over every event instead of using events_activity
             // (1.5 s instead of ~60 ms at 1M events). Exact statistics cost ~0.1 s at 1M.
             try db.transaction { try db.execute("ANALYZE sessions") }
+        } else if try !ActivityRollup.isCurrent(db) {
+            // The attribution rebuilds the roll-up; without it, it is rebuilt here so the
+            // queries can still use it (it then follows the sessions as ingested).
+            try db.transaction { try ActivityRollup.rebuild(db) }
         }
         if firstLoad || summary.eventsNew > 0 { try db.execute("PRAGMA optimize") }
         summary.elapsedSeconds = Date().timeIntervalSince(start)

@@ -79,12 +79,13 @@ public struct QueryRunner {
                          checkUnused: (Set<String>) throws -> Void) throws -> ResultSet {
         let authorizer = database.installReadOnlyAuthorizer()
         defer { withExtendedLifetime(authorizer) {} }
-        let text = try SingleStatement.extract(sql, database: database, authorizer: authorizer)
-        try SingleStatement.checkLeadingKeyword(text)
         let statement: Statement
         do {
+            let text = try SingleStatement.extract(sql, database: database, authorizer: authorizer)
+            try SingleStatement.checkLeadingKeyword(text)
             statement = try database.prepare(text)
         } catch let error as DatabaseError {
+            if let outdated = olderSchema(error) { throw outdated }
             throw Self.translate(error, authorizer)
         }
         guard statement.isReadOnly else { throw QueryError.notAllowed("a statement that writes") }
@@ -115,6 +116,15 @@ public struct QueryRunner {
         return ResultSet(columns: columns, rows: rows)
     }
 
+    /// A table a later schema added, missing from a database an older trail wrote, is not the
+    /// SQL's fault.
+    private func olderSchema(_ error: DatabaseError) -> Error? {
+        guard let range = error.message.range(of: "no such table: "),
+              let added = Schema.addedTables[String(error.message[range.upperBound...])],
+              let version = try? database.scalarInt("PRAGMA user_version"), Int(version) < added else { return nil }
+        return Schema.OlderSchemaError(found: Int(version), path: database.path)
+    }
+
     /// A refusal or a mistake in the SQL is the query's fault (exit 4); a busy, corrupt or
     /// unreadable database stays a database error (exit 3).
     static func translate(_ error: DatabaseError, _ authorizer: ReadOnlyAuthorizer) -> Error {
@@ -138,7 +148,8 @@ enum SingleStatement {
             var statement: OpaquePointer?
             var tail: UnsafePointer<CChar>?
             let rc = sqlite3_prepare_v2(database.handle, base, -1, &statement, &tail)
-            guard rc == SQLITE_OK else { throw QueryRunner.translate(database.error(rc, sql: sql), authorizer) }
+            // Left for the caller to translate (see `QueryRunner.execute`).
+            guard rc == SQLITE_OK else { throw database.error(rc, sql: sql) }
             guard let statement else { throw QueryError.emptySQL }
             sqlite3_finalize(statement)
             let end = tail.map { $0 - base } ?? (buffer.count - 1)

@@ -62,8 +62,8 @@ public final class Database {
     /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`, rolling back when it throws.
     /// IMMEDIATE takes the write lock up front, so two writers queue on the busy timeout
     /// instead of deadlocking on a lock upgrade.
-    public func transaction<T>(_ body: () throws -> T) throws -> T {
-        try beginImmediate()
+    public func transaction<T>(patience: Double = 1800, _ body: () throws -> T) throws -> T {
+        try beginImmediate(patience: patience)
         do {
             let value = try body()
             try execute("COMMIT")

@@ -271,6 +271,10 @@ public enum Schema {
         Migration(version: 6, summary: "an index of the write events by service and time", sql: """
         CREATE INDEX IF NOT EXISTS events_writes ON event_rows(event_source, event_ts) WHERE read_only IS NOT 1;
         """),
+        Migration(version: 7, summary: "the activity roll-up: events summed per session, account, region, access key and source address", sql: """
+        \(ActivityRollup.tableSQL)
+        \(ActivityRollup.rebuildSQL)
+        """),
     ]
 
     /// Views over `events` and `sessions` that the queries and reports read.
@@ -319,12 +323,27 @@ public enum Schema {
         }
     }
 
+    /// Tables the queries read that later migrations added, with the version that added them.
+    static let addedTables: [String: Int] = ["activity_rollup": 7, "rollup_state": 7]
+
+    /// A database an older trail wrote, still without the tables a query reads, because it
+    /// could not be upgraded when opened for reading (read-only file, or an ingest holding it).
+    public struct OlderSchemaError: Error, CustomStringConvertible {
+        public let found: Int
+        public let path: String?
+        public var description: String {
+            "the database was written by an older trail (schema \(found), this trail reads \(Schema.latestVersion)) and could not be "
+                + "upgraded for reading; run `trail ingest --db \(path ?? "FILE")` once with write access (no new files needed)"
+        }
+    }
+
     /// Brings `db` to the latest schema. Safe to call on every open, from several processes.
-    public static func migrate(_ db: Database) throws {
+    /// `patience`: how long to wait, in seconds, for another process's write to finish.
+    public static func migrate(_ db: Database, patience: Double = 1800) throws {
         let current = Int(try db.scalarInt("PRAGMA user_version") ?? 0)
         if current > latestVersion { throw NewerSchemaError(found: current) }
         if current == latestVersion { return }
-        try db.transaction {
+        try db.transaction(patience: patience) {
             // Re-read under the write lock: another process may have migrated meanwhile.
             let version = Int(try db.scalarInt("PRAGMA user_version") ?? 0)
             for migration in migrations where migration.version > version {

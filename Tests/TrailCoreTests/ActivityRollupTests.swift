@@ -1,0 +1,153 @@
+import Foundation
+import Testing
+@testable import TrailCore
+
+/// The activity roll-up (`activity_rollup`, rebuilt by every ingest) and the queries that read
+/// it: it must equal grouping the events as they are attributed, and each query must give the
+/// same rows as its former event-level formulation (Fixtures/reference-queries/), whether a
+/// session lies inside the window, crosses one of its boundaries, or the roll-up lags.
+@Suite("Store: the activity roll-up and the queries that read it")
+struct ActivityRollupTests {
+    static let groupedEvents = """
+        SELECT coalesce(session_id, 0), coalesce(recipient_account_id, identity_account_id), aws_region, access_key_id,
+               source_ip_address, count(*), count(error_code), min(event_ts), max(event_ts)
+        FROM event_rows GROUP BY session_id, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+        """
+    static let rollupRows = """
+        SELECT session_id, account, region, access_key_id, source_ip_address, events, errors, first_ts, last_ts
+        FROM activity_rollup ORDER BY 1, 2, 3, 4, 5
+        """
+
+    static func expectRollupMatchesEvents(_ db: Database, _ comment: Comment) throws {
+        let rollup = try db.rows(rollupRows)
+        #expect(!rollup.isEmpty, comment)
+        #expect(rollup == (try db.rows(groupedEvents)), comment)
+        #expect(try ActivityRollup.isCurrent(db), comment)
+    }
+
+    static let rollupQueries = ["hygiene-keys-many-ips", "hygiene-long-term-key-usage", "new-or-rare-source-ips", "cross-account-access"]
+
+    static func referenceSQL(_ name: String) throws -> String {
+        try String(contentsOf: QueryFixture.directory.deletingLastPathComponent().appendingPathComponent("reference-queries/\(name).sql"),
+                   encoding: .utf8)
+    }
+
+    /// Windows inside, around and across the fixture's day (02:05 to 17:21 UTC).
+    static let windows: [[String: String]] = [
+        ["since": "2026-11-19"],
+        ["since": "2026-11-20T10:00:00Z"],
+        ["since": "2026-11-19", "until": "2026-11-20T10:00:00Z"],
+        ["since": "2026-11-20T09:00:00Z", "until": "2026-11-20T11:00:00Z"],
+        ["since": "2026-11-20T10:30:00Z", "until": "2026-11-20T10:45:00Z"],
+        ["since": "2026-11-20T17:00:00Z"],
+    ]
+
+    /// Every roll-up query against its reference, for each window, with the extra arguments
+    /// each one needs to list something on the small fixture.
+    static func expectQueriesAgree(on runner: QueryRunner, _ label: String) throws {
+        var listed = 0
+        for name in rollupQueries {
+            let query = try QueryFixture.builtIn.query(named: name)
+            let reference = try referenceSQL(name)
+            for window in windows {
+                var extras: [[String: String]] = [[:]]
+                if query.parameter("min_ips") != nil { extras = [["min_ips": "1"], [:]] }
+                if query.parameter("account") != nil { extras += [["account": "444455556666"]] }
+                if query.parameter("service") != nil { extras += [["service": "s3"], ["errors_only": "true"]] }
+                for extra in extras {
+                    let arguments = window.merging(extra) { a, _ in a }
+                    let named = try runner.run(query, arguments: arguments)
+                    let plain = try QueryAggregateTests.reference(reference, like: name, arguments, on: runner)
+                    #expect(named == plain, "\(label): \(name) \(arguments)")
+                    listed += named.rows.count
+                }
+            }
+        }
+        #expect(listed > 20, "\(label): the comparisons compare rows, not only empty results")
+    }
+
+    @Test("after an ingest the roll-up equals grouping the events as attributed (re-pointed copies included)")
+    func rollupOnFixture() throws {
+        let db = try QueryFixture.open()
+        try Self.expectRollupMatchesEvents(db, "fixture")
+        #expect(try TS.count(db, "SELECT sum(events) FROM activity_rollup") == 23)
+        // The role owner's copy of the cross-account AssumeRole acts under the caller's session.
+        #expect(try TS.count(db, """
+            SELECT count(*) FROM activity_rollup r JOIN event_links l ON l.session_id = r.session_id
+            WHERE l.event_id = 'q-prod-001' AND r.account = '444455556666'
+            """) == 1)
+    }
+
+    @Test("the roll-up queries agree with their event-level formulations, inside and across window boundaries")
+    func queriesAgreeWhenCurrent() throws {
+        try Self.expectQueriesAgree(on: try QueryFixture.runner(), "current roll-up")
+    }
+
+    @Test("while the roll-up lags the events, the queries count from the events and still agree")
+    func queriesAgreeWhenLagging() throws {
+        try TS.withTempDir { dir in
+            let path = dir.file("lagging.db")
+            try FileManager.default.copyItem(atPath: QueryFixture.databasePath, toPath: path)
+            do {
+                let writer = try TrailDatabase.openForWriting(path)
+                // As if events had been committed after the last rebuild, and the roll-up were wrong.
+                try writer.execute("UPDATE rollup_state SET max_event_rowid = max_event_rowid - 1; UPDATE activity_rollup SET events = events + 100")
+                #expect(try !ActivityRollup.isCurrent(writer))
+            }
+            try Self.expectQueriesAgree(on: QueryRunner(database: try TS.openDB(path), now: QueryFixture.now), "lagging roll-up")
+        }
+    }
+
+    @Test("an ingest without attribution leaves the roll-up current; the next attributed one rebuilds it")
+    func noAttribution() throws {
+        try TS.withTempDir { dir in
+            let db = dir.file("trail.db")
+            let first = dir.write(TS.s3Key(name: "one"), TS.recordsFile(TS.records("one", 5)))
+            try TS.ingest([first], into: db, options: TS.testOptions(attribute: false))
+            try Self.expectRollupMatchesEvents(try TS.openDB(db), "without attribution")
+            #expect(try TS.count(try TS.openDB(db), "SELECT sum(events) FROM activity_rollup") == 5)
+
+            let second = dir.write(TS.s3Key(name: "two"), TS.recordsFile(TS.records("two", 3)))
+            try TS.ingest([second], into: db, options: TS.testOptions(attribute: true))
+            try Self.expectRollupMatchesEvents(try TS.openDB(db), "after an attributed ingest")
+            #expect(try TS.count(try TS.openDB(db), "SELECT sum(events) FROM activity_rollup") == 8)
+        }
+    }
+
+    /// A copy of the fixture as trail wrote it before the roll-up existed (schema 6).
+    static func schema6Copy(in dir: TS.TempDir) throws -> String {
+        let path = dir.file("schema6.db")
+        try FileManager.default.copyItem(atPath: QueryFixture.databasePath, toPath: path)
+        let db = try Database(path: path, mode: .readWrite)
+        try db.execute("DROP TABLE activity_rollup; DROP TABLE rollup_state; PRAGMA user_version = 6")
+        return path
+    }
+
+    @Test("a database from before the roll-up gains it when opened for reading")
+    func upgradeOnRead() throws {
+        try TS.withTempDir { dir in
+            let path = try Self.schema6Copy(in: dir)
+            let db = try TrailDatabase.openForReading(path)
+            #expect(try db.scalarInt("PRAGMA user_version") == Int64(Schema.latestVersion))
+            try Self.expectRollupMatchesEvents(db, "upgraded on open")
+            let runner = QueryRunner(database: db, now: QueryFixture.now)
+            #expect(try runner.run(try QueryFixture.builtIn.query(named: "hygiene-keys-many-ips"), arguments: ["min_ips": "1"]).rows.count == 1)
+        }
+    }
+
+    @Test("when an older database cannot be upgraded, a query that needs the roll-up says why")
+    func olderSchemaError() throws {
+        try TS.withTempDir { dir in
+            let path = try Self.schema6Copy(in: dir)
+            // Opened read-only without the upgrade, as when the file cannot be written.
+            let runner = QueryRunner(database: try Database(path: path, mode: .readOnly), now: QueryFixture.now)
+            #expect(throws: Schema.OlderSchemaError.self) {
+                _ = try runner.run(try QueryFixture.builtIn.query(named: "hygiene-keys-many-ips"), arguments: [:])
+            }
+            // Queries that do not read the roll-up still answer.
+            #expect(try runner.run(try QueryFixture.builtIn.query(named: "console-logins"), arguments: [:]).columns.isEmpty == false)
+            // Mistakes in SQL remain SQL errors.
+            #expect(throws: QueryError.self) { _ = try runner.run(sql: "SELECT * FROM no_such_table_here") }
+        }
+    }
+}
