@@ -15,12 +15,22 @@ WITH RECURSIVE
   bounds AS (
     SELECT max(coalesce(:since, (SELECT min(event_ts) FROM events)), upper.hi - 400 * 86400) / 3600 * 3600 AS lo,
            upper.hi AS hi FROM upper),
-  -- One pass over the time index: the hours each account and region logged in, and from
-  -- those the streams themselves.
+  -- The hours each account and region logged in, and from those the streams themselves:
+  -- whole hours from the hourly roll-up, the last, partial hour of the window from the time
+  -- index; all of it from the time index while the roll-up lags the events.
+  fresh AS MATERIALIZED (
+    SELECT coalesce((SELECT max_event_rowid FROM rollup_state), -1) = coalesce((SELECT max(id) FROM event_rows), -1) AS ok),
   logged AS MATERIALIZED (
-    SELECT DISTINCT coalesce(recipient_account_id, identity_account_id) AS account, aws_region AS region, event_ts / 3600 * 3600 AS h
-    FROM events, bounds WHERE event_ts >= bounds.lo AND event_ts < bounds.hi
-      AND (:account IS NULL OR coalesce(recipient_account_id, identity_account_id) = :account)),
+    SELECT r.account, r.region, r.hour AS h
+    FROM fresh CROSS JOIN bounds CROSS JOIN hourly_rollup r
+    WHERE fresh.ok AND r.hour >= bounds.lo AND r.hour + 3600 <= bounds.hi
+      AND (:account IS NULL OR r.account = :account)
+    UNION
+    SELECT coalesce(e.recipient_account_id, e.identity_account_id), e.aws_region, e.event_ts / 3600 * 3600
+    FROM fresh CROSS JOIN bounds CROSS JOIN event_rows e
+    WHERE e.event_ts >= CASE WHEN fresh.ok THEN max(bounds.lo, bounds.hi / 3600 * 3600) ELSE bounds.lo END
+      AND e.event_ts < bounds.hi
+      AND (:account IS NULL OR coalesce(e.recipient_account_id, e.identity_account_id) = :account)),
   streams AS (SELECT DISTINCT account, region FROM logged),
   hours(h) AS (SELECT lo FROM bounds UNION ALL SELECT h + 3600 FROM hours, bounds WHERE h + 3600 < bounds.hi)
 SELECT strftime('%Y-%m-%dT%H:00:00Z', hours.h, 'unixepoch') AS hour, streams.account, streams.region,

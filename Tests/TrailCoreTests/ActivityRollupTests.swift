@@ -2,8 +2,8 @@ import Foundation
 import Testing
 @testable import TrailCore
 
-/// The activity roll-up (`activity_rollup`, rebuilt by every ingest) and the queries that read
-/// it: it must equal grouping the events as they are attributed, and each query must give the
+/// The roll-ups (`activity_rollup`, `hourly_rollup`, rebuilt by every ingest) and the queries
+/// that read them: it must equal grouping the events as they are attributed, and each query must give the
 /// same rows as its former event-level formulation (Fixtures/reference-queries/), whether a
 /// session lies inside the window, crosses one of its boundaries, or the roll-up lags.
 @Suite("Store: the activity roll-up and the queries that read it")
@@ -18,14 +18,24 @@ struct ActivityRollupTests {
         FROM activity_rollup ORDER BY 1, 2, 3, 4, 5
         """
 
+    static let hourlyGroupedEvents = """
+        SELECT event_ts / 3600 * 3600, coalesce(recipient_account_id, identity_account_id), aws_region, count(*)
+        FROM event_rows GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+        """
+    static let hourlyRows = "SELECT hour, account, region, events FROM hourly_rollup ORDER BY 1, 2, 3"
+
     static func expectRollupMatchesEvents(_ db: Database, _ comment: Comment) throws {
         let rollup = try db.rows(rollupRows)
         #expect(!rollup.isEmpty, comment)
         #expect(rollup == (try db.rows(groupedEvents)), comment)
+        let hourly = try db.rows(hourlyRows)
+        #expect(!hourly.isEmpty, comment)
+        #expect(hourly == (try db.rows(hourlyGroupedEvents)), comment)
         #expect(try ActivityRollup.isCurrent(db), comment)
     }
 
-    static let rollupQueries = ["hygiene-keys-many-ips", "hygiene-long-term-key-usage", "new-or-rare-source-ips", "cross-account-access"]
+    static let rollupQueries = ["hygiene-keys-many-ips", "hygiene-long-term-key-usage", "new-or-rare-source-ips", "cross-account-access",
+                                "log-coverage"]
 
     static func referenceSQL(_ name: String) throws -> String {
         try String(contentsOf: QueryFixture.directory.deletingLastPathComponent().appendingPathComponent("reference-queries/\(name).sql"),
@@ -91,7 +101,10 @@ struct ActivityRollupTests {
             do {
                 let writer = try TrailDatabase.openForWriting(path)
                 // As if events had been committed after the last rebuild, and the roll-up were wrong.
-                try writer.execute("UPDATE rollup_state SET max_event_rowid = max_event_rowid - 1; UPDATE activity_rollup SET events = events + 100")
+                try writer.execute("""
+                    UPDATE rollup_state SET max_event_rowid = max_event_rowid - 1;
+                    UPDATE activity_rollup SET events = events + 100; DELETE FROM hourly_rollup WHERE hour % 7200 = 0
+                    """)
                 #expect(try !ActivityRollup.isCurrent(writer))
             }
             try Self.expectQueriesAgree(on: QueryRunner(database: try TS.openDB(path), now: QueryFixture.now), "lagging roll-up")
@@ -119,7 +132,7 @@ struct ActivityRollupTests {
         let path = dir.file("schema6.db")
         try FileManager.default.copyItem(atPath: QueryFixture.databasePath, toPath: path)
         let db = try Database(path: path, mode: .readWrite)
-        try db.execute("DROP TABLE activity_rollup; DROP TABLE rollup_state; PRAGMA user_version = 6")
+        try db.execute("DROP TABLE activity_rollup; DROP TABLE hourly_rollup; DROP TABLE rollup_state; PRAGMA user_version = 6")
         return path
     }
 

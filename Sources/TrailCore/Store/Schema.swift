@@ -273,6 +273,11 @@ public enum Schema {
         """),
         Migration(version: 7, summary: "the activity roll-up: events summed per session, account, region, access key and source address", sql: """
         \(ActivityRollup.tableSQL)
+        \(ActivityRollup.stateTableSQL)
+        \(ActivityRollup.version7RebuildSQL)
+        """),
+        Migration(version: 8, summary: "the hourly roll-up: events per hour, account and region", sql: """
+        \(ActivityRollup.hourlyTableSQL)
         \(ActivityRollup.rebuildSQL)
         """),
     ]
@@ -324,7 +329,7 @@ public enum Schema {
     }
 
     /// Tables the queries read that later migrations added, with the version that added them.
-    static let addedTables: [String: Int] = ["activity_rollup": 7, "rollup_state": 7]
+    static let addedTables: [String: Int] = ["activity_rollup": 7, "rollup_state": 7, "hourly_rollup": 8]
 
     /// A database an older trail wrote, still without the tables a query reads, because it
     /// could not be upgraded when opened for reading (read-only file, or an ingest holding it).
