@@ -30,7 +30,7 @@ activity AS (
   -- (The event arm comes first: after the roll-up arm SQLite stops reading it from the
   -- covering index alone.)
   SELECT coalesce(e.recipient_account_id, e.identity_account_id) AS account, o.id AS session_id,
-         1 AS events, e.error_code IS NOT NULL AS errors, e.event_ts AS first_ts, e.event_ts AS last_ts
+         count(*) AS events, count(e.error_code) AS errors, min(e.event_ts) AS first_ts, max(e.event_ts) AS last_ts
   FROM edge x CROSS JOIN outside o ON o.id = x.id CROSS JOIN event_rows e ON e.session_id = x.id
   WHERE coalesce(e.recipient_account_id, e.identity_account_id) <> o.origin_account
     AND (:since IS NULL OR e.event_ts >= :since)
@@ -38,6 +38,7 @@ activity AS (
     AND (:account IS NULL OR coalesce(e.recipient_account_id, e.identity_account_id) = :account)
     AND (:service IS NULL OR e.event_source = :service)
     AND (NOT :errors_only OR e.error_code IS NOT NULL)
+  GROUP BY 1, 2
   UNION ALL
   SELECT r.account, o.id, r.events, r.errors, r.first_ts, r.last_ts
   FROM fresh CROSS JOIN outside o CROSS JOIN activity_rollup r ON r.session_id = o.id

@@ -30,11 +30,12 @@ activity AS (
   -- (The event arms come first: after the roll-up arm SQLite stops reading them from the
   -- covering index alone.)
   SELECT u.origin_type, u.origin, e.access_key_id, coalesce(e.recipient_account_id, e.identity_account_id) AS account,
-         1 AS events, e.event_ts AS first_ts, e.event_ts AS last_ts
+         count(*) AS events, min(e.event_ts) AS first_ts, max(e.event_ts) AS last_ts
   FROM edge x CROSS JOIN users u ON u.id = x.session_id CROSS JOIN event_rows e ON e.session_id = x.session_id
   WHERE (:since IS NULL OR e.event_ts >= :since)
     AND (:until IS NULL OR e.event_ts < :until)
     AND (:account IS NULL OR coalesce(e.recipient_account_id, e.identity_account_id) = :account)
+  GROUP BY 1, 2, 3, 4
   UNION ALL
   -- Sessions inside the window, from the roll-up.
   SELECT u.origin_type, u.origin, r.access_key_id, r.account, r.events, r.first_ts, r.last_ts
