@@ -115,15 +115,18 @@ struct ActivityRollupTests {
     func noAttribution() throws {
         try TS.withTempDir { dir in
             let db = dir.file("trail.db")
-            let first = dir.write(TS.s3Key(name: "one"), TS.recordsFile(TS.records("one", 5)))
+            // Texts are carried byte for byte: an address with a NUL in it, an empty region.
+            let odd = TS.record(id: "odd", overrides: ["sourceIPAddress": "203.0.113.9\u{0}evil", "awsRegion": ""])
+            let first = dir.write(TS.s3Key(name: "one"), TS.recordsFile(TS.records("one", 5) + [odd]))
             try TS.ingest([first], into: db, options: TS.testOptions(attribute: false))
             try Self.expectRollupMatchesEvents(try TS.openDB(db), "without attribution")
-            #expect(try TS.count(try TS.openDB(db), "SELECT sum(events) FROM activity_rollup") == 5)
+            #expect(try TS.count(try TS.openDB(db), "SELECT sum(events) FROM activity_rollup") == 6)
+            #expect(try TS.count(try TS.openDB(db), "SELECT count(*) FROM activity_rollup WHERE length(CAST(source_ip_address AS BLOB)) = 16 AND region = ''") == 1)
 
             let second = dir.write(TS.s3Key(name: "two"), TS.recordsFile(TS.records("two", 3)))
             try TS.ingest([second], into: db, options: TS.testOptions(attribute: true))
             try Self.expectRollupMatchesEvents(try TS.openDB(db), "after an attributed ingest")
-            #expect(try TS.count(try TS.openDB(db), "SELECT sum(events) FROM activity_rollup") == 8)
+            #expect(try TS.count(try TS.openDB(db), "SELECT sum(events) FROM activity_rollup") == 9)
         }
     }
 

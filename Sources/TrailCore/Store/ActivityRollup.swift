@@ -68,8 +68,191 @@ public enum ActivityRollup {
 
     /// Rebuilds the roll-ups from the events as they are attributed now. Call inside the
     /// transaction that last moved events, so no reader sees one without the other.
+    ///
+    /// One pass over the session index, in session order: a session's few groups are summed in
+    /// a small dictionary and written when the next session starts, and the hours in another.
+    /// The same result as `rebuildSQL` (which the migrations run), in about a third of the time
+    /// at 1M events and without SQLite's sorter, whose buffers raised the ingest's peak memory.
     public static func rebuild(_ db: Database) throws {
-        try db.execute(rebuildSQL)
+        try db.execute("DELETE FROM activity_rollup; DELETE FROM hourly_rollup")
+        let read = try db.prepare("""
+            SELECT session_id, event_ts, coalesce(recipient_account_id, identity_account_id), aws_region, access_key_id,
+                   source_ip_address, error_code IS NOT NULL
+            FROM event_rows INDEXED BY events_activity
+            ORDER BY session_id
+            """)
+        let insertActivity = try db.prepare("""
+            INSERT INTO activity_rollup(session_id, account, region, access_key_id, source_ip_address, events, errors, first_ts, last_ts)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let insertHour = try db.prepare("INSERT INTO hourly_rollup(hour, account, region, events) VALUES (?, ?, ?, ?)")
+
+        var session: Int64 = -1
+        var groups: [GroupKey: Totals] = [:]
+        var hours: [HourKey: Int64] = [:]
+        // Consecutive events of a session nearly always share their key and hour: they are
+        // summed here, and the dictionaries touched only when something changes.
+        var run: (key: GroupKey, totals: Totals)?
+        var hourRun: (key: HourKey, events: Int64)?
+        func endRun() {
+            if let (key, totals) = run { groups[key, default: Totals()].merge(totals) }
+            run = nil
+        }
+        func endHourRun() {
+            if let (key, events) = hourRun { hours[key, default: 0] += events }
+            hourRun = nil
+        }
+        func flushSession() throws {
+            endRun()
+            for (key, totals) in groups {
+                insertActivity.bindInt(1, session)
+                bind(insertActivity, 2, key.account)
+                bind(insertActivity, 3, key.region)
+                bind(insertActivity, 4, key.accessKey)
+                bind(insertActivity, 5, key.sourceIP)
+                insertActivity.bindInt(6, totals.events)
+                insertActivity.bindInt(7, totals.errors)
+                insertActivity.bindInt(8, totals.first)
+                insertActivity.bindInt(9, totals.last)
+                try insertActivity.step()
+                insertActivity.reset()
+            }
+            groups.removeAll(keepingCapacity: true)
+        }
+        while try read.step() {
+            let id = read.isNull(0) ? 0 : read.int64(0)
+            if id != session {
+                try flushSession()
+                session = id
+            }
+            let ts = read.int64(1)
+            if run.map({ !$0.key.matches(read) }) ?? true {
+                endRun()
+                run = (GroupKey(read), Totals())
+            }
+            run?.totals.add(ts, error: read.int64(6))
+            // SQLite's integer division truncates toward zero, as Swift's does.
+            let hour = ts / 3600 * 3600
+            if let current = hourRun, current.key.hour == hour, current.key.stream == run?.key.stream {
+                hourRun?.events += 1
+            } else {
+                endHourRun()
+                if let key = run?.key { hourRun = (HourKey(hour: hour, stream: key.stream), 1) }
+            }
+        }
+        try flushSession()
+        endHourRun()
+        for (key, events) in hours {
+            insertHour.bindInt(1, key.hour)
+            bind(insertHour, 2, key.stream.account)
+            bind(insertHour, 3, key.stream.region)
+            insertHour.bindInt(4, events)
+            try insertHour.step()
+            insertHour.reset()
+        }
+        try db.execute("INSERT OR REPLACE INTO rollup_state(id, max_event_rowid) VALUES (1, (SELECT max(id) FROM event_rows))")
+    }
+
+    /// Texts are kept as the bytes stored, so the roll-up holds exactly what `event_rows` does
+    /// (a String would repair invalid UTF-8). Hashes are computed once, when a key is made.
+    private struct Stream: Hashable {
+        var account: [UInt8]?
+        var region: [UInt8]?
+        let hash: Int
+
+        init(account: [UInt8]?, region: [UInt8]?) {
+            self.account = account
+            self.region = region
+            var hasher = Hasher()
+            Self.combine(&hasher, account)
+            Self.combine(&hasher, region)
+            hash = hasher.finalize()
+        }
+
+        static func combine(_ hasher: inout Hasher, _ bytes: [UInt8]?) {
+            guard let bytes else { return hasher.combine(-1) }
+            hasher.combine(bytes.count)
+            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
+
+        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+
+        static func == (a: Stream, b: Stream) -> Bool { a.hash == b.hash && a.account == b.account && a.region == b.region }
+    }
+
+    private struct GroupKey: Hashable {
+        var stream: Stream
+        var accessKey: [UInt8]?
+        var sourceIP: [UInt8]?
+        let hash: Int
+
+        var account: [UInt8]? { stream.account }
+        var region: [UInt8]? { stream.region }
+
+        /// Columns 2 to 5 of the reading statement.
+        init(_ read: Statement) {
+            stream = Stream(account: read.textBytes(2).map(Array.init), region: read.textBytes(3).map(Array.init))
+            accessKey = read.textBytes(4).map(Array.init)
+            sourceIP = read.textBytes(5).map(Array.init)
+            var hasher = Hasher()
+            hasher.combine(stream.hash)
+            Stream.combine(&hasher, accessKey)
+            Stream.combine(&hasher, sourceIP)
+            hash = hasher.finalize()
+        }
+
+        func matches(_ read: Statement) -> Bool {
+            Self.same(sourceIP, read.textBytes(5)) && Self.same(accessKey, read.textBytes(4))
+                && Self.same(stream.account, read.textBytes(2)) && Self.same(stream.region, read.textBytes(3))
+        }
+
+        private static func same(_ kept: [UInt8]?, _ column: UnsafeBufferPointer<UInt8>?) -> Bool {
+            switch (kept, column) {
+            case (nil, nil): return true
+            case let (kept?, column?): return kept.elementsEqual(column)
+            default: return false
+            }
+        }
+
+        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+
+        static func == (a: GroupKey, b: GroupKey) -> Bool {
+            a.hash == b.hash && a.stream == b.stream && a.accessKey == b.accessKey && a.sourceIP == b.sourceIP
+        }
+    }
+
+    private struct HourKey: Hashable {
+        var hour: Int64
+        var stream: Stream
+    }
+
+    private static func bind(_ statement: Statement, _ index: Int32, _ bytes: [UInt8]?) {
+        guard let bytes else { return statement.bindNull(index) }
+        // Copied by SQLite (SQLITE_TRANSIENT): the array may move once this returns.
+        bytes.withUnsafeBufferPointer { buffer in
+            statement.bindTextCopy(index, buffer)
+        }
+    }
+
+    private struct Totals {
+        var events: Int64 = 0
+        var errors: Int64 = 0
+        var first = Int64.max
+        var last = Int64.min
+
+        mutating func add(_ ts: Int64, error: Int64) {
+            events += 1
+            errors += error
+            first = min(first, ts)
+            last = max(last, ts)
+        }
+
+        mutating func merge(_ other: Totals) {
+            events += other.events
+            errors += other.errors
+            first = min(first, other.first)
+            last = max(last, other.last)
+        }
     }
 
     /// True when the roll-ups cover every stored event.

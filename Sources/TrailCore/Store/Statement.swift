@@ -89,6 +89,17 @@ public final class Statement {
         if let value { sqlite3_bind_text(handle, index, value, -1, csqlite_transient()) } else { sqlite3_bind_null(handle, index) }
     }
 
+    /// Binds bytes as text, copied by SQLite; empty bytes bind the empty text, not NULL.
+    public func bindTextCopy(_ index: Int32, _ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else {
+            sqlite3_bind_text(handle, index, "", 0, csqlite_transient())
+            return
+        }
+        base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+            _ = sqlite3_bind_text(handle, index, $0, Int32(bytes.count), csqlite_transient())
+        }
+    }
+
     /// Binds bytes without copying. The caller keeps the memory alive until the next step/reset.
     @inline(__always)
     public func bindTextNoCopy(_ index: Int32, _ pointer: UnsafePointer<UInt8>, _ count: Int) {
@@ -125,6 +136,13 @@ public final class Statement {
         guard let ptr = sqlite3_column_text(handle, index) else { return nil }
         let count = Int(sqlite3_column_bytes(handle, index))
         return String(decoding: UnsafeBufferPointer(start: ptr, count: count), as: UTF8.self)
+    }
+
+    /// The text's bytes as stored (no UTF-8 repair, embedded NULs kept), valid until the next
+    /// step or reset; nil for NULL.
+    public func textBytes(_ index: Int32) -> UnsafeBufferPointer<UInt8>? {
+        guard let ptr = sqlite3_column_text(handle, index) else { return nil }
+        return UnsafeBufferPointer(start: ptr, count: Int(sqlite3_column_bytes(handle, index)))
     }
 
     public func value(_ index: Int32) -> SQLValue {
