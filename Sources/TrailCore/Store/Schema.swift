@@ -280,6 +280,12 @@ public enum Schema {
         \(ActivityRollup.hourlyTableSQL)
         \(ActivityRollup.rebuildSQL)
         """),
+        Migration(version: 9, summary: "a covering index of role sessions for the role checks", sql: """
+        -- new-or-rare-roles and sessions-without-source-identity read role sessions from this
+        -- index alone instead of scanning every session's wide row.
+        CREATE INDEX IF NOT EXISTS sessions_roles ON sessions(kind, role_arn, first_ts, last_ts, account_id, source_identity,
+                                                               events, role_name, origin_type, origin_id, origin_detail);
+        """),
     ]
 
     /// Views over `events` and `sessions` that the queries and reports read.
