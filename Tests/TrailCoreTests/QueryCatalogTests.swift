@@ -17,6 +17,16 @@ struct QueryCatalogTests {
         SELECT :role AS role, :since AS since, :limit AS lim, :flag AS flag;
         """
 
+    @Test("a header written with Windows line ends (CRLF) reads the same")
+    func crlfHeader() throws {
+        let unix = try QueryHeaderParser.parse(Self.header, fileName: "my-query.sql", source: "/tmp/q/my-query.sql")
+        let windows = try QueryHeaderParser.parse(Self.header.replacingOccurrences(of: "\n", with: "\r\n"),
+                                                  fileName: "my-query.sql", source: "/tmp/q/my-query.sql")
+        #expect(windows.name == unix.name && windows.description == unix.description)
+        #expect(windows.parameters == unix.parameters && windows.examples == unix.examples)
+        #expect(windows.parameters.count == 4)
+    }
+
     @Test("a header is parsed into name, description, typed parameters and examples")
     func parseHeader() throws {
         let query = try QueryHeaderParser.parse(Self.header, fileName: "other-name.sql", source: "/tmp/q/other-name.sql")

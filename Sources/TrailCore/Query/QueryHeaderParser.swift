@@ -24,16 +24,30 @@ public enum QueryHeaderParser {
     /// up to the first line of SQL. Keys are lowercased; other comment lines are free text.
     static func headerFields(_ text: String) -> [(line: Int, key: String, value: String)] {
         var fields: [(line: Int, key: String, value: String)] = []
-        for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Line by line up to the first that is not a comment: every command loads every query,
+        // so this stays clear of splitting the whole text and of Foundation's trimming.
+        // Split on the scalar, so "\r\n" (one Character) ends a line too.
+        var rest = Substring(text).unicodeScalars
+        var number = 0
+        while !rest.isEmpty {
+            number += 1
+            let end = rest.firstIndex(of: "\n") ?? rest.endIndex
+            let line = trimmed(Substring(rest[..<end]))
+            rest = end == rest.endIndex ? rest[end...] : rest[rest.index(after: end)...]
             if line.isEmpty { continue }
             guard line.hasPrefix("--") else { break }
-            let comment = line.dropFirst(2).trimmingCharacters(in: .whitespaces)
+            let comment = trimmed(line.dropFirst(2))
             guard let colon = comment.firstIndex(of: ":") else { continue }
-            fields.append((offset + 1, comment[..<colon].lowercased(),
-                           comment[comment.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+            fields.append((number, comment[..<colon].lowercased(), String(trimmed(comment[comment.index(after: colon)...]))))
         }
         return fields
+    }
+
+    /// Without the white space (blanks, tabs, line breaks) at either end.
+    static func trimmed(_ text: Substring) -> Substring {
+        guard let first = text.firstIndex(where: { !$0.isWhitespace }),
+              let last = text.lastIndex(where: { !$0.isWhitespace }) else { return text[text.endIndex...] }
+        return text[first...last]
     }
 
     public static func parse(_ text: String, fileName: String, source: String) throws -> NamedQuery {
@@ -116,7 +130,7 @@ public enum QueryHeaderParser {
         case let other:
             throw error("parameter '\(name)' must say required, optional or default VALUE after its type, not '\(other ?? "")'")
         }
-        let help = rest.trimmingCharacters(in: .whitespaces)
+        let help = String(trimmed(rest))
         return QueryParameter(name: name, type: type, requirement: requirement, help: help)
     }
 
