@@ -17,11 +17,12 @@
 -- --no-attribution), every session is counted from its events.
 WITH fresh AS MATERIALIZED (
   SELECT coalesce((SELECT max_event_rowid FROM rollup_state), -1) = coalesce((SELECT max(id) FROM event_rows), -1) AS ok),
--- The sessions that hold an AKIA key or received re-pointed events: the only ones that can
--- have acted with one.
+-- The sessions that hold an AKIA key or received re-pointed events that carry one: the only
+-- ones that can have acted with one.
 keyed AS MATERIALIZED (
   SELECT k.session_id FROM session_access_keys k WHERE k.access_key_id >= 'AKIA' AND k.access_key_id < 'AKIB'
-  UNION SELECT l.session_id FROM event_links l),
+  UNION SELECT l.session_id FROM event_links l JOIN event_rows m ON m.id = l.event_rowid
+                       WHERE m.access_key_id >= 'AKIA' AND m.access_key_id < 'AKIB'),
 -- Those counted from their events: the ones whose activity crosses a window boundary, and
 -- all of them while the roll-up lags.
 edge AS MATERIALIZED (

@@ -7,7 +7,7 @@
 -- example: trail query long-term-key-usage
 -- example: trail query long-term-key-usage --key 'AKIA*' --since 90d
 --
--- Only sessions that hold an AKIA key (or received events re-pointed to them) are read, each
+-- Only sessions that hold an AKIA key (or received re-pointed events that carry one) are read, each
 -- through the covering activity index: the events themselves are never opened. Addresses are
 -- listed sorted, so the list reads the same whatever order the events were stored in.
 WITH k AS (
@@ -15,7 +15,8 @@ WITH k AS (
          e.source_ip_address, e.event_ts
   FROM sessions s CROSS JOIN event_rows e ON e.session_id = s.id
   WHERE s.id IN (SELECT k.session_id FROM session_access_keys k WHERE k.access_key_id >= 'AKIA' AND k.access_key_id < 'AKIB'
-                 UNION SELECT l.session_id FROM event_links l)
+                 UNION SELECT l.session_id FROM event_links l JOIN event_rows m ON m.id = l.event_rowid
+                       WHERE m.access_key_id >= 'AKIA' AND m.access_key_id < 'AKIB')
     AND e.access_key_id >= 'AKIA' AND e.access_key_id < 'AKIB'
     AND (:key IS NULL OR e.access_key_id GLOB :key)
     AND (:since IS NULL OR e.event_ts >= :since)
