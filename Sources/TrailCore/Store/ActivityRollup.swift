@@ -40,31 +40,30 @@ public enum ActivityRollup {
           max_event_rowid INTEGER);           -- max(event_rows.id) when the roll-up was built
         """
 
-    /// What schema 7 ran: the activity roll-up alone (the hourly one came with 8).
-    static let version7RebuildSQL = """
+    static let activityRebuildSQL = """
         DELETE FROM activity_rollup;
         INSERT INTO activity_rollup(session_id, account, region, access_key_id, source_ip_address, events, errors, first_ts, last_ts)
         SELECT coalesce(session_id, 0), coalesce(recipient_account_id, identity_account_id), aws_region, access_key_id,
                source_ip_address, count(*), count(error_code), min(event_ts), max(event_ts)
         FROM event_rows
         GROUP BY session_id, 2, 3, 4, 5;
-        INSERT OR REPLACE INTO rollup_state(id, max_event_rowid) VALUES (1, (SELECT max(id) FROM event_rows));
         """
 
-    static let rebuildSQL = """
-        DELETE FROM activity_rollup;
-        INSERT INTO activity_rollup(session_id, account, region, access_key_id, source_ip_address, events, errors, first_ts, last_ts)
-        SELECT coalesce(session_id, 0), coalesce(recipient_account_id, identity_account_id), aws_region, access_key_id,
-               source_ip_address, count(*), count(error_code), min(event_ts), max(event_ts)
-        FROM event_rows
-        GROUP BY session_id, 2, 3, 4, 5;
+    static let hourlyRebuildSQL = """
         DELETE FROM hourly_rollup;
         INSERT INTO hourly_rollup(hour, account, region, events)
         SELECT event_ts / 3600 * 3600, coalesce(recipient_account_id, identity_account_id), aws_region, count(*)
         FROM event_rows
         GROUP BY 1, 2, 3;
-        INSERT OR REPLACE INTO rollup_state(id, max_event_rowid) VALUES (1, (SELECT max(id) FROM event_rows));
         """
+
+    static let markCurrentSQL = "INSERT OR REPLACE INTO rollup_state(id, max_event_rowid) VALUES (1, (SELECT max(id) FROM event_rows));"
+
+    /// What schema 7 ran: the activity roll-up alone (the hourly one came with 8).
+    static let version7RebuildSQL = activityRebuildSQL + markCurrentSQL
+
+    /// The roll-ups rebuilt in SQL, as the migrations do (`rebuild` gives the same rows faster).
+    static let rebuildSQL = activityRebuildSQL + hourlyRebuildSQL + markCurrentSQL
 
     /// Rebuilds the roll-ups from the events as they are attributed now. Call inside the
     /// transaction that last moved events, so no reader sees one without the other.
@@ -150,7 +149,7 @@ public enum ActivityRollup {
             try insertHour.step()
             insertHour.reset()
         }
-        try db.execute("INSERT OR REPLACE INTO rollup_state(id, max_event_rowid) VALUES (1, (SELECT max(id) FROM event_rows))")
+        try db.execute(markCurrentSQL)
     }
 
     /// Texts are kept as the bytes stored, so the roll-up holds exactly what `event_rows` does

@@ -60,14 +60,16 @@ public enum TrailDatabase {
         let version = Int(try db.scalarInt("PRAGMA user_version") ?? 0)
         if version > Schema.latestVersion { throw Schema.NewerSchemaError(found: version) }
         if version == 0 { throw MissingDatabase(path: path) }
-        if version < Schema.latestVersion { upgrade(path) }
+        // Schema 1 to 2 rewrites the whole events table: that one is left to `trail ingest`.
+        if version >= 2 && version < Schema.latestVersion { upgrade(path) }
         return db
     }
 
     /// Brings a database written by an older trail up to this one's schema, so the queries find
-    /// the tables and indexes they read. Best effort and brief: a file that cannot be written
-    /// (evidence on read-only media) or a long ingest holding the write lock leaves it as it
-    /// is; the queries that need the newer tables then say so (see `QueryRunner.translate`).
+    /// the tables and indexes they read (at 1M events: a few seconds, once). Best effort and
+    /// brief: a file that cannot be written (evidence on read-only media) or an ingest holding
+    /// the write lock leaves it as it is; the queries that need the newer tables then say so
+    /// (`Schema.OlderSchemaError`, raised by `QueryRunner`).
     static func upgrade(_ path: String) {
         guard let db = try? Database(path: path, mode: .readWrite, busyTimeoutMs: 2_000) else { return }
         try? Schema.migrate(db, patience: 5)
