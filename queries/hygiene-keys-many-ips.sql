@@ -13,8 +13,8 @@
 -- Read from the activity roll-up (a row per session, account, region, key and address, rebuilt
 -- by every ingest): a session whose rows all lie inside the window counts from it; one whose
 -- activity crosses a window boundary is counted from its events on the covering activity
--- index. While the roll-up lags the events (an ingest in progress or interrupted, or
--- --no-attribution), every session is counted from its events.
+-- index. While the roll-up lags the events (an ingest in progress, or one that was
+-- interrupted), every session is counted from its events.
 WITH fresh AS MATERIALIZED (
   SELECT coalesce((SELECT max_event_rowid FROM rollup_state), -1) = coalesce((SELECT max(id) FROM event_rows), -1) AS ok),
 -- The sessions that hold an AKIA key or received re-pointed events that carry one: the only

@@ -13,8 +13,7 @@
 -- roll-up (a row per session, account, region, key and address): a session whose rows lie
 -- inside the window counts from it; one whose activity crosses a window boundary is counted
 -- from its events on the covering activity index. While the roll-up lags the events (an
--- ingest in progress or interrupted, or --no-attribution), everything is counted from the
--- events. Origins are listed in sorted order so the output does not depend on the plan.
+-- ingest in progress, or one that was interrupted), everything is counted from the events. Origins are listed in sorted order so the output does not depend on the plan.
 WITH fresh AS MATERIALIZED (
   SELECT coalesce((SELECT max_event_rowid FROM rollup_state), -1) = coalesce((SELECT max(id) FROM event_rows), -1) AS ok),
 -- The sessions (0: the events with no identity) counted from their events.

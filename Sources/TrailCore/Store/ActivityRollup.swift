@@ -7,7 +7,7 @@
 /// events between sessions, and a rebuild from `event_rows` is exact by construction whatever
 /// moved. `rollup_state` records the highest event row they cover; a query trusts them only
 /// while that is still the newest row, and counts from the events otherwise (during an
-/// ingest, after one that was interrupted, or after `--no-attribution`).
+/// ingest, or after one that was interrupted).
 public enum ActivityRollup {
     static let tableSQL = """
         CREATE TABLE IF NOT EXISTS activity_rollup (
@@ -70,8 +70,9 @@ public enum ActivityRollup {
     ///
     /// One pass over the session index, in session order: a session's few groups are summed in
     /// a small dictionary and written when the next session starts, and the hours in another.
-    /// The same result as `rebuildSQL` (which the migrations run), in about a third of the time
-    /// at 1M events and without SQLite's sorter, whose buffers raised the ingest's peak memory.
+    /// The same rows as `rebuildSQL` (which the migrations run), in about half the time at 1M
+    /// events (0.7 s against 1.4 s) and without SQLite's sorters, whose buffers raised the
+    /// ingest's peak memory from 173 to 204 MB.
     public static func rebuild(_ db: Database) throws {
         try db.execute("DELETE FROM activity_rollup; DELETE FROM hourly_rollup")
         let read = try db.prepare("""
