@@ -14,6 +14,9 @@ public enum SchemaGuide {
         "files": "The ingest ledger: every file read, its status, counts and content hash",
         "rejected_records": "Records that could not be stored, with the reason and the raw text",
         "digests": "CloudTrail digest files (integrity chain), one row per digest",
+        "activity_rollup": "Events summed per session, account, region, access key and source address; rebuilt by every ingest",
+        "hourly_rollup": "Events per hour, account and region; rebuilt by every ingest",
+        "rollup_state": "The newest event row the roll-ups cover: trust them only while it is max(event_rows.id)",
     ]
 
     /// Notes on the columns investigators use most; the rest are named after CloudTrail's fields.
@@ -50,6 +53,16 @@ public enum SchemaGuide {
             "event_id": "events.event_id",
             "position": "order within the record's resources[]",
             "arn": "the resource ARN (S3 objects as arn:aws:s3:::bucket/key)",
+        ],
+        "activity_rollup": [
+            "session_id": "sessions.id; 0 for the events with no identity",
+            "account": "coalesce(recipient_account_id, identity_account_id)",
+            "first_ts": "first event of the group, Unix seconds",
+            "last_ts": "last event of the group, Unix seconds",
+        ],
+        "hourly_rollup": [
+            "hour": "event_ts / 3600 * 3600",
+            "account": "coalesce(recipient_account_id, identity_account_id)",
         ],
         "event_links": [
             "original_key": "the session key the event had at ingest",
