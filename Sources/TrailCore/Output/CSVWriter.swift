@@ -58,13 +58,7 @@ public enum CSVWriter {
         }
     }
 
-    /// Prefixes `'` to text a spreadsheet would evaluate.
-    public static func neutralize(_ text: String) -> String {
-        guard let first = text.unicodeScalars.first, formulaStarters.contains(first) else { return text }
-        return "'" + text
-    }
-
-    static let formulaStarters: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
-    /// The same characters: each is one byte, and no byte of a longer UTF-8 sequence.
-    private static let formulaStarterBytes: Set<UInt8> = Set(formulaStarters.map { UInt8($0.value) })
+    /// What a spreadsheet takes for the start of a formula: `=`, `+`, `-`, `@`, tab, CR. Each is
+    /// one byte, and no byte of a longer UTF-8 sequence.
+    private static let formulaStarterBytes: Set<UInt8> = [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D]
 }
