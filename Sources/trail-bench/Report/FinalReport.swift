@@ -49,7 +49,8 @@ struct FinalReport {
 
     var text: String {
         var out: [String] = []
-        out.append("== trail-bench results (medians of \(runs) run(s)) ==")
+        out.append(trail.isEmpty && baseline.isEmpty ? "== trail-bench results (queries and accuracy on an existing database) =="
+                                                    : "== trail-bench results (medians of \(runs) run(s)) ==")
         out.append("machine: \(machine.line)")
         out.append("load average (1/5/15 min): \(load)")
         out.append("corpus:  \(Units.grouped(manifest?.events ?? trail.first?.events ?? 0)) events in \(Units.grouped(files)) files, "
@@ -66,7 +67,11 @@ struct FinalReport {
         }
         if let t { row("trail", t) }
         if let b { row("python baseline", b) }
-        out.append(ingest.text)
+        if t == nil && b == nil {
+            out.append("\nIngest: not measured (--db: the database was ingested before)")
+        } else {
+            out.append(ingest.text)
+        }
         if let t, let b {
             out.append("ratio trail / baseline events/s: \(Units.fixed(t.eventsPerSecond / b.eventsPerSecond, 2))×")
         }
