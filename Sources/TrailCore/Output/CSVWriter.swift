@@ -28,12 +28,6 @@ public enum CSVWriter {
         sink.write("\r\n")
     }
 
-    public static func field(_ value: SQLValue) -> String {
-        let sink = ByteSink()
-        writeField(value, to: sink)
-        return sink.take()
-    }
-
     static func writeField(_ value: SQLValue, to sink: ByteSink) {
         switch value {
         case .null: return

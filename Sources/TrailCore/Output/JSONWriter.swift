@@ -85,12 +85,6 @@ public enum JSONWriter {
         return sink.take()
     }
 
-    static func value(_ value: SQLValue) -> String {
-        let sink = ByteSink()
-        write(value, to: sink)
-        return sink.take()
-    }
-
     static func write(_ value: SQLValue, to sink: ByteSink) {
         switch value {
         case .null: sink.write("null")
