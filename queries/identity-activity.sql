@@ -21,12 +21,16 @@ WITH matched AS MATERIALIZED (
   SELECT s.id, s.origin_type, s.origin_id, s.origin_detail,
          coalesce((SELECT group_concat(substr(replace(value, ':role/', ':'), instr(replace(value, ':role/', ':'), '::') + 2), ' > ')
                      FROM json_each(s.chain)), '(direct)') AS chain
-  FROM sessions s
-  WHERE s.origin_id LIKE :identity ESCAPE '\'
-     OR s.origin_detail LIKE :identity ESCAPE '\'
-     OR s.session_arn LIKE :identity ESCAPE '\'
-     OR s.origin_id LIKE 'arn:%:user/' || :identity ESCAPE '\'
-     OR s.origin_id LIKE 'arn:%:user/%/' || :identity ESCAPE '\')
+  FROM (
+    -- Only the id here, so the three names are read from the sessions_identity index; each
+    -- match is then read by id (CROSS JOIN keeps that order).
+    SELECT s.id FROM sessions s
+    WHERE s.origin_id LIKE :identity ESCAPE '\'
+       OR s.origin_detail LIKE :identity ESCAPE '\'
+       OR s.session_arn LIKE :identity ESCAPE '\'
+       OR s.origin_id LIKE 'arn:%:user/' || :identity ESCAPE '\'
+       OR s.origin_id LIKE 'arn:%:user/%/' || :identity ESCAPE '\') matched_ids
+  CROSS JOIN sessions s ON s.id = matched_ids.id)
 SELECT a.event_time AS time, a.account_id AS account, a.region,
        m.origin_type, m.origin_id, m.origin_detail, m.chain,
        replace(a.event_source, '.amazonaws.com', '') || ':' || a.event_name AS event,

@@ -16,14 +16,16 @@
 -- ingest in progress, or one that was interrupted), everything is counted from the events. Origins are listed in sorted order so the output does not depend on the plan.
 WITH fresh AS MATERIALIZED (
   SELECT coalesce((SELECT max_event_rowid FROM rollup_state), -1) = coalesce((SELECT max(id) FROM event_rows), -1) AS ok),
--- The sessions (0: the events with no identity) counted from their events.
+-- The sessions (0: the events with no identity) counted from their events: one pass over
+-- the roll-up, cheaper than probing it once per session.
 edge AS MATERIALIZED (
-  SELECT c.session_id FROM (SELECT s.id AS session_id FROM sessions s UNION ALL SELECT 0) c, fresh
-  WHERE NOT fresh.ok OR EXISTS (
-    SELECT 1 FROM activity_rollup r
-    WHERE r.session_id = c.session_id AND r.source_ip_address IS NOT NULL
-      AND ((:since IS NOT NULL AND r.first_ts < :since AND r.last_ts >= :since)
-        OR (:until IS NOT NULL AND r.first_ts < :until AND r.last_ts >= :until)))),
+  SELECT DISTINCT r.session_id FROM fresh CROSS JOIN activity_rollup r
+  WHERE fresh.ok AND r.source_ip_address IS NOT NULL
+    AND ((:since IS NOT NULL AND r.first_ts < :since AND r.last_ts >= :since)
+      OR (:until IS NOT NULL AND r.first_ts < :until AND r.last_ts >= :until))
+  UNION ALL
+  SELECT c.session_id FROM fresh CROSS JOIN (SELECT s.id AS session_id FROM sessions s UNION ALL SELECT 0) c
+  WHERE NOT fresh.ok),
 -- The window's use of each address, per session.
 used AS MATERIALIZED (
   -- (The event arm comes first: after the roll-up arm SQLite stops reading it from the

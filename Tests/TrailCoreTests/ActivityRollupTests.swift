@@ -35,7 +35,7 @@ struct ActivityRollupTests {
     }
 
     static let rollupQueries = ["hygiene-keys-many-ips", "hygiene-long-term-key-usage", "new-or-rare-source-ips", "cross-account-access",
-                                "log-coverage"]
+                                "log-coverage", "long-term-key-usage"]
 
     static func referenceSQL(_ name: String) throws -> String {
         try String(contentsOf: QueryFixture.directory.deletingLastPathComponent().appendingPathComponent("reference-queries/\(name).sql"),
@@ -64,6 +64,7 @@ struct ActivityRollupTests {
                 if query.parameter("min_ips") != nil { extras = [["min_ips": "1"], [:]] }
                 if query.parameter("account") != nil { extras += [["account": "444455556666"]] }
                 if query.parameter("service") != nil { extras += [["service": "s3"], ["errors_only": "true"]] }
+                if query.parameter("key") != nil { extras += [["key": "AKIA*"], ["key": "AKIAZZZZ*"]] }
                 for extra in extras {
                     let arguments = window.merging(extra) { a, _ in a }
                     let named = try runner.run(query, arguments: arguments)

@@ -103,6 +103,20 @@ struct InvestigateTests {
         #expect(injected.sections[0].result.isEmpty)
     }
 
+    @Test("did and identity-activity match names on the sessions_identity index, not the sessions' wide rows")
+    func identityMatchReadsTheIndex() throws {
+        let db = try QueryFixture.open()
+        func plan(_ sql: String) throws -> [String] {
+            try db.rows("EXPLAIN QUERY PLAN " + sql).compactMap { $0.last?.textValue }
+        }
+        let did = try plan("SELECT s.chain FROM \(InvestigationSQL.matchingSessions)")
+        #expect(did.contains { $0.hasSuffix("COVERING INDEX sessions_identity") }, "\(did)")
+        #expect(!did.contains { $0.hasPrefix("SCAN s") && !$0.contains("INDEX") }, "\(did)")
+        let activity = try plan(try QueryFixture.builtIn.query(named: "identity-activity").sql)
+        #expect(activity.contains { $0.hasSuffix("COVERING INDEX sessions_identity") }, "\(activity)")
+        #expect(!activity.contains { $0.hasPrefix("SCAN s") && !$0.contains("INDEX") }, "\(activity)")
+    }
+
     @Test("session: summary, chain back to the origin with the evidence per hop, events")
     func session() throws {
         let investigator = try QueryFixture.investigator()

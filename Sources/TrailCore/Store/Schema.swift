@@ -286,6 +286,12 @@ public enum Schema {
         CREATE INDEX IF NOT EXISTS sessions_roles ON sessions(kind, role_arn, first_ts, last_ts, account_id, source_identity,
                                                                events, role_name, origin_type, origin_id, origin_detail);
         """),
+        Migration(version: 10, summary: "a covering index of the names a session answers to, for did and identity-activity", sql: """
+        -- `trail did` and identity-activity match a name against these three columns of every
+        -- session (LIKE patterns, so no search): reading them from this index instead of the
+        -- sessions' wide rows makes the scan several times cheaper.
+        CREATE INDEX IF NOT EXISTS sessions_identity ON sessions(origin_id, origin_detail, session_arn);
+        """),
     ]
 
     /// Views over `events` and `sessions` that the queries and reports read.
