@@ -81,13 +81,13 @@ enum InvestigationSQL {
         """
     }
 
-    /// The ids of the sessions `identityMatch` selects. Selecting only the id lets SQLite read the
-    /// three matched columns from the `sessions_identity` index instead of every session's wide row.
-    static let matchingSessionIDs = "SELECT s.id FROM sessions s WHERE \(identityMatch)"
-
-    /// `FROM` clause: the sessions `identityMatch` selects, as `s`, found on the index first and
-    /// then read by id (CROSS JOIN keeps that order whatever the planner's statistics say).
-    static let matchingSessions = "(\(matchingSessionIDs)) matched_ids CROSS JOIN sessions s ON s.id = matched_ids.id"
+    /// `FROM` clause: the sessions `identityMatch` selects, as `s`. The inner select takes only the
+    /// id, so SQLite reads the three matched columns from the `sessions_identity` index instead of
+    /// every session's wide row; the matches are then read by id (CROSS JOIN keeps that order
+    /// whatever the planner's statistics say).
+    static let matchingSessions = """
+        (SELECT s.id FROM sessions s WHERE \(identityMatch)) matched_ids CROSS JOIN sessions s ON s.id = matched_ids.id
+        """
 
     /// Events with one access key. The IS NOT NULL lets SQLite use a partial index on the key.
     static func accessKey(_ alias: String, _ placeholder: String) -> String {
