@@ -9,46 +9,51 @@
 -- AWS services calling on someone's behalf write their own name (ec2.amazonaws.com) or
 -- "AWS Internal" as the source address; those are not addresses and are left out.
 --
--- Each address's first sighting ever, and its use in the window, come from the activity
--- roll-up (a row per session, account, region, key and address): a session whose rows lie
--- inside the window counts from it; one whose activity crosses a window boundary is counted
--- from its events on the covering activity index. While the roll-up lags the events (an
--- ingest in progress, or one that was interrupted), everything is counted from the events. Origins are listed in sorted order so the output does not depend on the plan.
+-- Each address as the roll-up (a row per session, account, region, key and address) sees it:
+-- its first sighting ever, the events of its rows that lie wholly inside the window, and
+-- whether a row of it crosses a window boundary, so that its events fall on both sides.
+-- Only addresses with such a row, and that could be listed (new ones, or ones that the
+-- wholly-inside rows leave rare), are counted from their events, on the address index;
+-- every other address counts from the roll-up alone. While the roll-up lags the events (an
+-- ingest in progress, or one that was interrupted), everything is counted from the events.
+-- Origins are listed in sorted order so the output does not depend on the plan.
 WITH fresh AS MATERIALIZED (
   SELECT coalesce((SELECT max_event_rowid FROM rollup_state), -1) = coalesce((SELECT max(id) FROM event_rows), -1) AS ok),
--- The sessions (0: the events with no identity) counted from their events: one pass over
--- the roll-up, cheaper than probing it once per session.
-edge AS MATERIALIZED (
-  SELECT DISTINCT r.session_id FROM fresh CROSS JOIN activity_rollup r
+addr AS MATERIALIZED (
+  SELECT r.source_ip_address AS ip, min(r.first_ts) AS first_ts,
+         sum(CASE WHEN r.first_ts >= :since AND (:until IS NULL OR r.last_ts < :until)
+                       AND (:account IS NULL OR r.account = :account) THEN r.events ELSE 0 END) AS inside,
+         max(((r.first_ts < :since AND r.last_ts >= :since) OR (:until IS NOT NULL AND r.first_ts < :until AND r.last_ts >= :until))
+             AND (:account IS NULL OR r.account = :account)) AS crossing
+  FROM fresh CROSS JOIN activity_rollup r
   WHERE fresh.ok AND r.source_ip_address IS NOT NULL
-    AND ((:since IS NOT NULL AND r.first_ts < :since AND r.last_ts >= :since)
-      OR (:until IS NOT NULL AND r.first_ts < :until AND r.last_ts >= :until))
-  UNION ALL
-  SELECT c.session_id FROM fresh CROSS JOIN (SELECT s.id AS session_id FROM sessions s UNION ALL SELECT 0) c
-  WHERE NOT fresh.ok),
--- The window's use of each address, per session.
+  GROUP BY 1),
+exact AS MATERIALIZED (
+  SELECT a.ip FROM addr a WHERE a.crossing AND (a.first_ts >= :since OR a.inside <= :rare_max)),
+-- The window's use of each address, per session (0: the events with no identity).
 used AS MATERIALIZED (
-  -- (The event arm comes first: after the roll-up arm SQLite stops reading it from the
-  -- covering index alone.)
-  SELECT e.source_ip_address AS ip, x.session_id, count(*) AS events, max(e.event_ts) AS last_ts
-  FROM edge x CROSS JOIN event_rows e ON e.session_id IS nullif(x.session_id, 0)
-  WHERE e.source_ip_address IS NOT NULL
-    AND e.event_ts >= :since AND (:until IS NULL OR e.event_ts < :until)
+  SELECT e.source_ip_address AS ip, coalesce(e.session_id, 0) AS session_id, count(*) AS events, max(e.event_ts) AS last_ts
+  FROM exact x CROSS JOIN event_rows e ON e.source_ip_address = x.ip
+  WHERE e.event_ts >= :since AND (:until IS NULL OR e.event_ts < :until)
     AND (:account IS NULL OR coalesce(e.recipient_account_id, e.identity_account_id) = :account)
   GROUP BY 1, 2
   UNION ALL
   SELECT r.source_ip_address, r.session_id, sum(r.events), max(r.last_ts)
   FROM fresh CROSS JOIN activity_rollup r
-  WHERE fresh.ok AND r.source_ip_address IS NOT NULL AND r.session_id NOT IN (SELECT session_id FROM edge)
+  WHERE fresh.ok AND r.source_ip_address IS NOT NULL AND r.source_ip_address NOT IN (SELECT ip FROM exact)
     AND r.first_ts >= :since AND (:until IS NULL OR r.last_ts < :until)
     AND (:account IS NULL OR r.account = :account)
+  GROUP BY 1, 2
+  UNION ALL
+  SELECT e.source_ip_address, coalesce(e.session_id, 0), count(*), max(e.event_ts)
+  FROM fresh CROSS JOIN event_rows e
+  WHERE NOT fresh.ok AND e.source_ip_address IS NOT NULL
+    AND e.event_ts >= :since AND (:until IS NULL OR e.event_ts < :until)
+    AND (:account IS NULL OR coalesce(e.recipient_account_id, e.identity_account_id) = :account)
   GROUP BY 1, 2),
 -- Each address's first sighting, ever.
 first_seen AS MATERIALIZED (
-  SELECT r.source_ip_address AS ip, min(r.first_ts) AS first_ts
-  FROM fresh CROSS JOIN activity_rollup r
-  WHERE fresh.ok AND r.source_ip_address IS NOT NULL
-  GROUP BY 1
+  SELECT a.ip, a.first_ts FROM addr a
   UNION ALL
   SELECT e.source_ip_address, min(e.event_ts)
   FROM fresh CROSS JOIN event_rows e

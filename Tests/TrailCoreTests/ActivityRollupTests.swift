@@ -65,6 +65,7 @@ struct ActivityRollupTests {
                 if query.parameter("account") != nil { extras += [["account": "444455556666"]] }
                 if query.parameter("service") != nil { extras += [["service": "s3"], ["errors_only": "true"]] }
                 if query.parameter("key") != nil { extras += [["key": "AKIA*"], ["key": "AKIAZZZZ*"]] }
+                if query.parameter("rare_max") != nil { extras += [["rare_max": "0"], ["rare_max": "5"]] }
                 for extra in extras {
                     let arguments = window.merging(extra) { a, _ in a }
                     let named = try runner.run(query, arguments: arguments)
@@ -128,6 +129,40 @@ struct ActivityRollupTests {
             try TS.ingest([second], into: db, options: TS.testOptions(attribute: true))
             try Self.expectRollupMatchesEvents(try TS.openDB(db), "after an attributed ingest")
             #expect(try TS.count(try TS.openDB(db), "SELECT sum(events) FROM activity_rollup") == 9)
+        }
+    }
+
+    @Test("new-or-rare-source-ips counts an address from its events once, when one session crosses the window and another lies inside")
+    func rareAddressAcrossWindowStart() throws {
+        try TS.withTempDir { dir in
+            let db = dir.file("trail.db")
+            let shared = "198.51.100.7"
+            let bob: [String: Any] = [
+                "type": "IAMUser", "principalId": "AIDAEXAMPLEBOB", "arn": "arn:aws:iam::111122223333:user/bob",
+                "accountId": "111122223333", "accessKeyId": "AKIAEXAMPLEBOB", "userName": "bob",
+            ]
+            let records = [
+                // alice's key uses the address before and after 10:00; bob's only after.
+                TS.record(id: "a-0900", time: "2026-11-20T09:00:00Z", overrides: ["sourceIPAddress": shared]),
+                TS.record(id: "a-1100", time: "2026-11-20T11:00:00Z", overrides: ["sourceIPAddress": shared]),
+                TS.record(id: "b-1030", time: "2026-11-20T10:30:00Z", overrides: ["sourceIPAddress": shared, "userIdentity": bob]),
+            ]
+            try TS.ingest([dir.write(TS.s3Key(name: "shared"), TS.recordsFile(records))], into: db,
+                          options: TS.testOptions(attribute: true))
+            let runner = QueryRunner(database: try TS.openDB(db), now: QueryFixture.now)
+            let query = try QueryFixture.builtIn.query(named: "new-or-rare-source-ips")
+            let arguments = ["since": "2026-11-20T10:00:00Z"]
+            let result = try runner.run(query, arguments: arguments)
+            let row = try #require(result.rows.first)
+            #expect(result.rows.count == 1)
+            #expect(row[result.columns.firstIndex(of: "source_ip") ?? -1] == .text(shared))
+            #expect(row[result.columns.firstIndex(of: "status") ?? -1] == .text("rare"))
+            #expect(row[result.columns.firstIndex(of: "events_in_window") ?? -1] == .integer(2))
+            #expect(row[result.columns.firstIndex(of: "origins") ?? -1]
+                    == .text("arn:aws:iam::111122223333:user/alice,arn:aws:iam::111122223333:user/bob"))
+            let reference = try QueryAggregateTests.reference(try Self.referenceSQL("new-or-rare-source-ips"),
+                                                              like: "new-or-rare-source-ips", arguments, on: runner)
+            #expect(result == reference)
         }
     }
 

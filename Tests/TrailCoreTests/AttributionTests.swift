@@ -251,7 +251,7 @@ struct AttributionExampleTests {
             late["eventTime"] = "2026-11-20T10:30:00Z"
             var options = IngestOptions()
             options.attribute = false
-            try Ingester(databasePath: h.database, options: options).run(InputDiscovery.discover([h.write("late.json", records: [late])]))
+            _ = try Ingester(databasePath: h.database, options: options).run(InputDiscovery.discover([h.write("late.json", records: [late])]))
             try Self.expectWhoPathsAgree(h)
         }
     }
