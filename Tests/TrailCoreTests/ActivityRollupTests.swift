@@ -35,7 +35,7 @@ struct ActivityRollupTests {
     }
 
     static let rollupQueries = ["hygiene-keys-many-ips", "hygiene-long-term-key-usage", "new-or-rare-source-ips", "cross-account-access",
-                                "log-coverage", "long-term-key-usage"]
+                                "log-coverage", "long-term-key-usage", "top-talkers"]
 
     static func referenceSQL(_ name: String) throws -> String {
         try String(contentsOf: QueryFixture.directory.deletingLastPathComponent().appendingPathComponent("reference-queries/\(name).sql"),
@@ -65,6 +65,8 @@ struct ActivityRollupTests {
                 if query.parameter("account") != nil { extras += [["account": "444455556666"]] }
                 if query.parameter("service") != nil { extras += [["service": "s3"], ["errors_only": "true"]] }
                 if query.parameter("key") != nil { extras += [["key": "AKIA*"], ["key": "AKIAZZZZ*"]] }
+                if query.parameter("region") != nil { extras += [["region": "us-east-1"]] }
+                if query.parameter("limit") != nil { extras += [["limit": "1"], ["limit": "3", "account": "444455556666"]] }
                 if query.parameter("rare_max") != nil { extras += [["rare_max": "0"], ["rare_max": "5"]] }
                 for extra in extras {
                     let arguments = window.merging(extra) { a, _ in a }
@@ -162,6 +164,38 @@ struct ActivityRollupTests {
                     == .text("arn:aws:iam::111122223333:user/alice,arn:aws:iam::111122223333:user/bob"))
             let reference = try QueryAggregateTests.reference(try Self.referenceSQL("new-or-rare-source-ips"),
                                                               like: "new-or-rare-source-ips", arguments, on: runner)
+            #expect(result == reference)
+        }
+    }
+
+    @Test("top-talkers counts a session that crosses the window once, and events with no identity under unknown")
+    func topTalkersAcrossWindowStart() throws {
+        try TS.withTempDir { dir in
+            let db = dir.file("trail.db")
+            let records = [
+                // One session: a roll-up row across 10:00 (same address) and one inside the window.
+                TS.record(id: "a-0900", time: "2026-11-20T09:00:00Z"),
+                TS.record(id: "a-1100", time: "2026-11-20T11:00:00Z"),
+                TS.record(id: "a-1030", time: "2026-11-20T10:30:00Z", overrides: ["sourceIPAddress": "198.51.100.8"]),
+                // No identity: no session, so "unknown" with none.
+                TS.record(id: "n-1040", time: "2026-11-20T10:40:00Z", overrides: ["eventSource": "s3.amazonaws.com"],
+                          removing: ["userIdentity"]),
+            ]
+            try TS.ingest([dir.write(TS.s3Key(name: "talkers"), TS.recordsFile(records))], into: db,
+                          options: TS.testOptions(attribute: true))
+            let runner = QueryRunner(database: try TS.openDB(db), now: QueryFixture.now)
+            #expect(try TS.count(try TS.openDB(db), "SELECT count(*) FROM event_rows WHERE session_id IS NULL") == 1)
+            let query = try QueryFixture.builtIn.query(named: "top-talkers")
+            let arguments = ["since": "2026-11-20T10:00:00Z"]
+            let result = try runner.run(query, arguments: arguments)
+            let columns = ["origin_type", "origin_id", "events", "errors", "sessions", "accounts", "services"]
+            let rows = result.rows.map { row in columns.map { row[result.columns.firstIndex(of: $0) ?? -1] } }
+            #expect(rows == [
+                [.text("iam_user"), .text("arn:aws:iam::111122223333:user/alice"), .integer(2), .integer(0), .integer(1), .integer(1), .integer(1)],
+                [.text("unknown"), .null, .integer(1), .integer(0), .integer(0), .integer(1), .integer(1)],
+            ])
+            let reference = try QueryAggregateTests.reference(try Self.referenceSQL("top-talkers"),
+                                                              like: "top-talkers", arguments, on: runner)
             #expect(result == reference)
         }
     }
