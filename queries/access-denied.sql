@@ -33,14 +33,13 @@ WITH denied AS (
     AND (:event IS NULL OR e.event_name LIKE :event ESCAPE '\')
 ), grouped AS (
   SELECT coalesce(s.origin_type, 'unknown') AS origin_type, s.origin_id, s.origin_detail,
-         coalesce(s.chain, '[]') AS chain, d.account, d.event_source, d.event_name, d.error_code,
+         s.chain_roles, d.account, d.event_source, d.event_name, d.error_code,
          count(*) AS denials, min(d.event_ts) AS first_ts, max(d.event_ts) AS last_ts
   FROM denied d LEFT JOIN sessions s ON s.id = d.session_id
   GROUP BY 1, 2, 3, 4, d.account, d.event_source, d.event_name, d.error_code
 )
 SELECT g.origin_type, g.origin_id, g.origin_detail,
-       coalesce((SELECT group_concat(substr(replace(value, ':role/', ':'), instr(replace(value, ':role/', ':'), '::') + 2), ' > ')
-                   FROM json_each(g.chain)), '(direct)') AS chain,
+       coalesce(g.chain_roles, '(direct)') AS chain,
        g.account,
        replace(g.event_source, '.amazonaws.com', '') || ':' || g.event_name AS event,
        g.error_code, g.denials,

@@ -19,7 +19,7 @@ WITH fresh AS MATERIALIZED (
   SELECT coalesce((SELECT max_event_rowid FROM rollup_state), -1) = coalesce((SELECT max(id) FROM event_rows), -1)
          AND :service IS NULL AND NOT :errors_only AS ok),
 outside AS MATERIALIZED (
-  SELECT s.id, s.origin_account, s.origin_type, s.origin_id, s.origin_detail, s.chain FROM sessions s WHERE s.origin_account IS NOT NULL),
+  SELECT s.id, s.origin_account, s.origin_type, s.origin_id, s.origin_detail, s.chain_roles FROM sessions s WHERE s.origin_account IS NOT NULL),
 edge AS MATERIALIZED (
   SELECT o.id FROM outside o, fresh
   WHERE NOT fresh.ok OR o.id IN (
@@ -48,13 +48,12 @@ activity AS (
     AND (:until IS NULL OR r.last_ts < :until)
     AND (:account IS NULL OR r.account = :account))
 SELECT x.account, x.origin_account, x.origin_type, x.origin_id, x.origin_detail,
-       coalesce((SELECT group_concat(substr(replace(value, ':role/', ':'), instr(replace(value, ':role/', ':'), '::') + 2), ' > ')
-                   FROM json_each(x.chain)), '(direct)') AS chain,
+       coalesce(x.chain_roles, '(direct)') AS chain,
        x.sessions, x.events, x.errors,
        strftime('%Y-%m-%dT%H:%M:%SZ', x.first_ts, 'unixepoch') AS first_seen,
        strftime('%Y-%m-%dT%H:%M:%SZ', x.last_ts, 'unixepoch') AS last_seen
 FROM (
-  SELECT a.account, o.origin_account, o.origin_type, o.origin_id, o.origin_detail, o.chain,
+  SELECT a.account, o.origin_account, o.origin_type, o.origin_id, o.origin_detail, o.chain_roles,
          count(DISTINCT a.session_id) AS sessions, sum(a.events) AS events, sum(a.errors) AS errors,
          min(a.first_ts) AS first_ts, max(a.last_ts) AS last_ts
   FROM activity a JOIN outside o ON o.id = a.session_id

@@ -7,8 +7,7 @@
 -- example: trail query deep-role-chains
 -- example: trail query deep-role-chains --depth 2
 SELECT s.session_key, s.role_arn, s.chain_depth AS depth,
-       (SELECT group_concat(substr(replace(value, ':role/', ':'), instr(replace(value, ':role/', ':'), '::') + 2), ' > ')
-          FROM json_each(s.chain)) AS chain,
+       s.chain_roles AS chain,
        s.origin_type, s.origin_id, s.origin_detail,
        s.first_seen, s.last_seen, s.events, s.confidence
 FROM sessions s

@@ -14,8 +14,7 @@ SELECT a.event_time AS time, a.account_id AS account, a.event_name AS event,
             json_extract(a.request_parameters, '$.instanceProfileName')) END AS target,
        CASE WHEN json_valid(a.request_parameters) THEN json_extract(a.request_parameters, '$.policyName') END AS policy,
        a.origin_type, a.origin_id, a.origin_detail,
-       coalesce((SELECT group_concat(substr(replace(value, ':role/', ':'), instr(replace(value, ':role/', ':'), '::') + 2), ' > ')
-                   FROM json_each(a.chain)), '(direct)') AS chain,
+       coalesce(a.chain_roles, '(direct)') AS chain,
        a.error_code AS error, a.event_id
 FROM event_attribution a
 WHERE a.read_only IS NOT 1  -- lets SQLite read IAM's writes from the partial index of writes

@@ -19,8 +19,7 @@
 -- the session index.
 WITH matched AS MATERIALIZED (
   SELECT s.id, s.origin_type, s.origin_id, s.origin_detail,
-         coalesce((SELECT group_concat(substr(replace(value, ':role/', ':'), instr(replace(value, ':role/', ':'), '::') + 2), ' > ')
-                     FROM json_each(s.chain)), '(direct)') AS chain
+         coalesce(s.chain_roles, '(direct)') AS chain
   FROM (
     -- Only the id here, so the three names are read from the sessions_identity index; each
     -- match is then read by id (CROSS JOIN keeps that order).
@@ -34,7 +33,7 @@ WITH matched AS MATERIALIZED (
 SELECT a.event_time AS time, a.account_id AS account, a.region,
        m.origin_type, m.origin_id, m.origin_detail, m.chain,
        replace(a.event_source, '.amazonaws.com', '') || ':' || a.event_name AS event,
-       (SELECT group_concat(arn, ', ') FROM (SELECT r.arn FROM resources r WHERE r.event_id = a.event_id ORDER BY r.position)) AS resources,
+       (SELECT group_concat(arn, ', ') FROM (SELECT r.arn FROM resources r WHERE r.event_row = a.event_rowid ORDER BY r.position)) AS resources,
        a.error_code AS error, a.event_id
 FROM matched m CROSS JOIN event_attribution a ON a.session_id = m.id
 WHERE (:since IS NULL OR a.event_ts >= :since)

@@ -13,11 +13,10 @@
 -- prefix; CROSS JOIN keeps SQLite reading the matching resources first.
 SELECT a.event_time AS time, r.arn AS resource, a.account_id AS account,
        a.origin_type, a.origin_id, a.origin_detail,
-       coalesce((SELECT group_concat(substr(replace(value, ':role/', ':'), instr(replace(value, ':role/', ':'), '::') + 2), ' > ')
-                   FROM json_each(a.chain)), '(direct)') AS chain,
+       coalesce(a.chain_roles, '(direct)') AS chain,
        replace(a.event_source, '.amazonaws.com', '') || ':' || a.event_name AS event,
        a.error_code AS error, a.event_id
-FROM resources r CROSS JOIN event_attribution a ON a.event_id = r.event_id
+FROM resources r CROSS JOIN event_attribution a ON a.event_rowid = r.event_row
 WHERE r.arn GLOB :resource
   AND (:since IS NULL OR a.event_ts >= :since)
   AND (:until IS NULL OR a.event_ts < :until)

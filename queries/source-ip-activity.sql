@@ -12,8 +12,7 @@
 -- example: trail query source-ip-activity --ip '198.51.100.*' --errors-only
 SELECT a.event_time AS time, a.source_ip_address AS source_ip, a.account_id AS account,
        a.origin_type, a.origin_id, a.origin_detail,
-       coalesce((SELECT group_concat(substr(replace(value, ':role/', ':'), instr(replace(value, ':role/', ':'), '::') + 2), ' > ')
-                   FROM json_each(a.chain)), '(direct)') AS chain,
+       coalesce(a.chain_roles, '(direct)') AS chain,
        replace(a.event_source, '.amazonaws.com', '') || ':' || a.event_name AS event,
        a.error_code AS error, a.user_agent, a.event_id
 FROM event_attribution a

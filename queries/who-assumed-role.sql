@@ -14,7 +14,7 @@
 -- is counted from its events, which CROSS JOIN makes SQLite read through the session index.
 -- Either way the cost follows the role's sessions, not the database's events.
 WITH matched AS (
-  SELECT s.id, s.role_arn, s.origin_type, s.origin_id, s.origin_detail, s.origin_account, s.chain,
+  SELECT s.id, s.role_arn, s.origin_type, s.origin_id, s.origin_detail, s.origin_account, s.chain, s.chain_roles,
          s.events, s.errors, s.first_ts, s.last_ts,
          :account IS NULL AND s.attributed_raw_events IS s.raw_events
            AND (:since IS NULL OR s.first_ts >= :since) AND (:until IS NULL OR s.last_ts < :until) AS stored
@@ -23,12 +23,12 @@ WITH matched AS (
     AND (:since IS NULL OR max(coalesce(s.last_ts, s.raw_last_ts), coalesce(s.raw_last_ts, s.last_ts)) >= :since)
     AND (:until IS NULL OR min(coalesce(s.first_ts, s.raw_first_ts), coalesce(s.raw_first_ts, s.first_ts)) < :until)
 ), per_session AS (
-  SELECT m.id, m.role_arn, m.origin_type, m.origin_id, m.origin_detail, m.origin_account, m.chain,
+  SELECT m.id, m.role_arn, m.origin_type, m.origin_id, m.origin_detail, m.origin_account, m.chain, m.chain_roles,
          m.events, m.errors, m.first_ts, m.last_ts
   FROM matched m
   WHERE m.stored AND m.events > 0
   UNION ALL
-  SELECT m.id, m.role_arn, m.origin_type, m.origin_id, m.origin_detail, m.origin_account, m.chain,
+  SELECT m.id, m.role_arn, m.origin_type, m.origin_id, m.origin_detail, m.origin_account, m.chain, m.chain_roles,
          count(*), count(e.error_code), min(e.event_ts), max(e.event_ts)
   FROM matched m CROSS JOIN events e ON e.session_id = m.id
   WHERE NOT m.stored
@@ -38,12 +38,11 @@ WITH matched AS (
   GROUP BY m.id
 ), per_chain AS (
   SELECT p.role_arn, p.origin_type, p.origin_id, p.origin_detail, p.origin_account,
-         (SELECT group_concat(substr(replace(value, ':role/', ':'), instr(replace(value, ':role/', ':'), '::') + 2), ' > ')
-            FROM json_each(p.chain)) AS chain_path,
+         p.chain_roles AS chain_path,
          count(*) AS sessions, min(p.first_ts) AS first_ts, max(p.last_ts) AS last_ts,
          sum(p.events) AS events, sum(p.errors) AS errors
   FROM per_session p
-  GROUP BY p.role_arn, p.origin_type, p.origin_id, p.origin_detail, p.origin_account, p.chain
+  GROUP BY p.role_arn, p.origin_type, p.origin_id, p.origin_detail, p.origin_account, p.chain, p.chain_roles
 )
 SELECT role_arn, origin_type, origin_id, origin_detail, origin_account,
        sum(sessions) AS sessions,

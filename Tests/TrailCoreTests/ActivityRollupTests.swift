@@ -202,10 +202,12 @@ struct ActivityRollupTests {
 
     /// A copy of the fixture as trail wrote it before the roll-up existed (schema 6).
     static func schema6Copy(in dir: TS.TempDir) throws -> String {
-        let path = dir.file("schema6.db")
-        try FileManager.default.copyItem(atPath: QueryFixture.databasePath, toPath: path)
+        let path = try SchemaUpgradeTests.schema10Copy(in: dir)
         let db = try Database(path: path, mode: .readWrite)
-        try db.execute("DROP TABLE activity_rollup; DROP TABLE hourly_rollup; DROP TABLE rollup_state; PRAGMA user_version = 6")
+        try db.execute("""
+            DROP TABLE activity_rollup; DROP TABLE hourly_rollup; DROP TABLE rollup_state;
+            DROP INDEX sessions_identity; DROP INDEX sessions_roles; PRAGMA user_version = 6
+            """)
         return path
     }
 

@@ -75,7 +75,7 @@ struct QuerySafetyTests {
         #expect(try runner.run(sql: "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3) SELECT sum(x) AS s FROM c;").project("s") == [["6"]])
         #expect(try runner.run(sql: "SELECT count(*) AS n FROM sessions s, json_each(s.chain)").rows.count == 1)
         #expect(try runner.run(sql: "PRAGMA table_info(sessions)").rows.count > 10)
-        #expect(try runner.run(sql: "SELECT name FROM pragma_table_info('resources') ORDER BY cid").column("name") == ["event_id", "position", "arn", "type", "account_id"])
+        #expect(try runner.run(sql: "SELECT name FROM pragma_table_info('resources') ORDER BY cid").column("name") == ["event_id", "position", "arn", "type", "account_id", "event_row"])
         #expect(try runner.run(sql: "PRAGMA user_version").rows.count == 1)
         #expect(try runner.run(sql: "/* why */ SELECT 1 AS one; -- done").project("one") == [["1"]])
         let bound = try runner.run(sql: "SELECT count(*) AS n FROM event_attribution WHERE origin_id = :who", textBindings: ["who": "arn:aws:iam::111122223333:user/alice"])

@@ -9,7 +9,7 @@ struct SessionWriter {
               kind = ?, role_arn = NULL, role_name = NULL, session_name = NULL, creation_time = NULL,
               access_keys = '[]', source_identity = NULL, source_identity_status = 'absent', mfa = 0, mfa_origin = 0, mfa_chain = 0,
               issuing_event_id = NULL, parent_session_key = NULL, origin_type = 'unknown', origin_id = NULL, origin_detail = NULL,
-              origin_account = NULL, chain = '[]', chain_sessions = '[]', chain_depth = 0, link_method = NULL, confidence = 'none',
+              origin_account = NULL, chain = '[]', chain_roles = NULL, chain_sessions = '[]', chain_depth = 0, link_method = NULL, confidence = 'none',
               reason = ?, candidates = NULL, attributed_raw_events = raw_events
             WHERE id = ?
             """)
@@ -17,7 +17,7 @@ struct SessionWriter {
             UPDATE sessions SET kind = ?, role_arn = ?, role_name = ?, session_name = ?, creation_time = ?, first_seen = ?,
               last_seen = ?, access_keys = ?, source_identity = ?, source_identity_status = ?, mfa = ?, mfa_origin = ?,
               mfa_chain = ?, issuing_event_id = ?, parent_session_key = ?, origin_type = ?, origin_id = ?, origin_detail = ?,
-              origin_account = ?, chain = ?, chain_sessions = ?, chain_depth = ?, link_method = ?, confidence = ?, reason = ?,
+              origin_account = ?, chain = ?, chain_roles = \(Schema.chainRolesSQL("?")), chain_sessions = ?, chain_depth = ?, link_method = ?, confidence = ?, reason = ?,
               candidates = ?, events = ?, errors = ?, first_ts = ?, last_ts = ?,
               session_arn = coalesce(session_arn, ?), account_id = coalesce(account_id, ?), identity_type = coalesce(identity_type, ?),
               attributed_raw_events = raw_events
@@ -40,6 +40,7 @@ struct SessionWriter {
         var parentKey: String? = nil
         if case .session(let key) = r.link.parent { parentKey = key }
         let roleName = r.roleARN.flatMap { ARN($0)?.resourceName }
+        let chain = JSONText.array(r.chainRoles)
         try update.bind([
             .text(r.kind.rawValue), text(r.roleARN), text(roleName), text(s.sessionName),
             text(s.creation.map(Timestamp.format)), .text(Timestamp.format(s.firstSeen)), .text(Timestamp.format(s.lastSeen)),
@@ -47,7 +48,8 @@ struct SessionWriter {
             .integer(r.mfa ? 1 : 0), .integer(r.mfaOrigin ? 1 : 0), .integer(r.mfaChain ? 1 : 0),
             text(r.link.issuance?.eventID), text(parentKey),
             .text(r.origin.kind.rawValue), text(r.origin.id), text(r.origin.detail), text(r.origin.account),
-            .text(JSONText.array(r.chainRoles)), .text(JSONText.array(r.chainKeys)), .integer(Int64(r.depth)),
+            // The chain twice: stored as JSON, and spelled as role names from that same JSON.
+            .text(chain), .text(chain), .text(JSONText.array(r.chainKeys)), .integer(Int64(r.depth)),
             text(r.link.method), .text(r.confidence.rawValue), text(r.reason),
             r.link.candidates.isEmpty ? .null : .text(JSONText.array(r.link.candidates)),
             .integer(Int64(s.events)), .integer(Int64(s.errors)), .integer(s.firstSeen), .integer(s.lastSeen),

@@ -12,10 +12,10 @@ extension Investigator {
         // their events from the session index.
         let result = try run("""
             WITH matched AS MATERIALIZED (
-              SELECT s.id, \(InvestigationSQL.origin("s")) AS origin, \(InvestigationSQL.chainPath("s.chain")) AS chain
+              SELECT s.id, \(InvestigationSQL.origin("s")) AS origin, \(InvestigationSQL.chainPath("s")) AS chain
               FROM \(InvestigationSQL.matchingSessions))
             SELECT a.event_time AS time, a.account_id AS account, m.origin, m.chain, \(InvestigationSQL.event("a")) AS event,
-                   \(InvestigationSQL.resources("a.event_id")) AS resources, a.error_code AS error, a.event_id
+                   \(InvestigationSQL.resources("a.event_rowid")) AS resources, a.error_code AS error, a.event_id
             FROM matched m CROSS JOIN event_attribution a ON a.session_id = m.id
             WHERE 1\(conditions.sql)
             ORDER BY a.event_ts, a.event_id

@@ -8,14 +8,14 @@ extension Investigator {
         let event = try run("""
             SELECT a.event_id, a.event_time AS time, a.account_id AS account, a.region, \(InvestigationSQL.event("a")) AS event,
                    a.event_type, a.identity_type, a.actor_arn, a.access_key_id, a.via_service, a.source_ip_address AS source_ip,
-                   a.user_agent, a.error_code, a.error_message, \(InvestigationSQL.resources("a.event_id")) AS resources,
+                   a.user_agent, a.error_code, a.error_message, \(InvestigationSQL.resources("a.event_rowid")) AS resources,
                    a.session_key
             FROM event_attribution a WHERE a.event_id = :id
             """, id)
         guard !event.isEmpty else { throw NotFound("no event with id '\(eventID)'") }
         let attribution = try run("""
             SELECT \(InvestigationSQL.origin("a")) AS origin, a.origin_type, a.origin_id, a.origin_detail, a.origin_account,
-                   \(InvestigationSQL.chainPath("a.chain")) AS chain, a.chain_depth, a.confidence,
+                   \(InvestigationSQL.chainPath("a")) AS chain, a.chain_depth, a.confidence,
                    a.source_identity, a.source_identity_status, a.mfa, a.mfa_origin, a.mfa_chain, a.reason
             FROM event_attribution a WHERE a.event_id = :id
             """, id)

@@ -1,18 +1,15 @@
 /// SQL expressions the investigations share, so every command shows chains, resources,
 /// events and origins the same way.
 enum InvestigationSQL {
-    /// A chain of role ARNs (`sessions.chain`, a JSON array) as `account:role > account:role`,
+    /// The chain of `alias` (a session or `event_attribution` row) as `account:role > account:role`,
     /// or `(direct)` when the origin acted without assuming a role.
-    static func chainPath(_ column: String) -> String {
-        """
-        coalesce((SELECT group_concat(substr(replace(value, ':role/', ':'), instr(replace(value, ':role/', ':'), '::') + 2), ' > ') \
-        FROM json_each(\(column))), '(direct)')
-        """
+    static func chainPath(_ alias: String) -> String {
+        "coalesce(\(alias).chain_roles, '(direct)')"
     }
 
-    /// The resource ARNs an event names, in record order.
-    static func resources(_ eventID: String) -> String {
-        "(SELECT group_concat(arn, ', ') FROM (SELECT r.arn FROM resources r WHERE r.event_id = \(eventID) ORDER BY r.position))"
+    /// The resource ARNs an event names, in record order, by the event's row id.
+    static func resources(_ eventRow: String) -> String {
+        "(SELECT group_concat(arn, ', ') FROM (SELECT r.arn FROM resources r WHERE r.event_row = \(eventRow) ORDER BY r.position))"
     }
 
     /// `s3:GetObject`, as IAM actions are written.

@@ -7,7 +7,7 @@ extension Investigator {
         let key: [String: SQLValue] = ["key": .text(accessKey)]
         let sessions = try run("""
             SELECT s.session_key, s.kind, coalesce(s.session_arn, s.origin_id) AS identity, s.role_arn,
-                   \(InvestigationSQL.origin("s")) AS origin, \(InvestigationSQL.chainPath("s.chain")) AS chain,
+                   \(InvestigationSQL.origin("s")) AS origin, \(InvestigationSQL.chainPath("s")) AS chain,
                    s.first_seen, s.last_seen, s.events, s.issuing_event_id, s.link_method AS linked_by, s.confidence
             FROM sessions s
             WHERE s.session_key IN (SELECT a.session_key FROM event_attribution a WHERE \(InvestigationSQL.accessKey("a", ":key")))
@@ -89,7 +89,7 @@ extension Investigator {
         let conditions = filter.conditions(on: "a")
         let events = try run("""
             SELECT a.event_time AS time, a.account_id AS account, a.region, \(InvestigationSQL.event("a")) AS event,
-                   \(InvestigationSQL.resources("a.event_id")) AS resources, a.source_ip_address AS source_ip,
+                   \(InvestigationSQL.resources("a.event_rowid")) AS resources, a.source_ip_address AS source_ip,
                    a.error_code AS error, a.session_key, a.event_id
             FROM event_attribution a
             WHERE \(InvestigationSQL.accessKey("a", ":key"))\(conditions.sql)

@@ -116,12 +116,20 @@ public struct QueryRunner {
         return ResultSet(columns: columns, rows: rows)
     }
 
-    /// A table a later schema added, missing from a database an older trail wrote, is not the
-    /// SQL's fault.
+    /// A table or column a later schema added, missing from a database an older trail wrote, is
+    /// not the SQL's fault.
     private func olderSchema(_ error: DatabaseError) -> Error? {
-        guard let range = error.message.range(of: "no such table: "),
-              let added = Schema.addedTables[String(error.message[range.upperBound...])],
-              let version = try? database.scalarInt("PRAGMA user_version"), Int(version) < added else { return nil }
+        let added: Int?
+        if let range = error.message.range(of: "no such table: ") {
+            added = Schema.addedTables[String(error.message[range.upperBound...])]
+        } else if let range = error.message.range(of: "no such column: ") {
+            // "no such column: r.event_row": the alias is the query's own.
+            let column = error.message[range.upperBound...].split(separator: ".").last.map(String.init) ?? ""
+            added = Schema.addedColumns[column]
+        } else {
+            added = nil
+        }
+        guard let added, let version = try? database.scalarInt("PRAGMA user_version"), Int(version) < added else { return nil }
         return Schema.OlderSchemaError(found: Int(version), path: database.path)
     }
 

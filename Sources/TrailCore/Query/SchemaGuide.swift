@@ -31,6 +31,7 @@ public enum SchemaGuide {
             "origin_detail": "more about the origin: EC2 instance id, Lambda function, identity provider",
             "origin_account": "the account the origin belongs to",
             "chain": "JSON array of the role ARNs from the origin to this session",
+            "chain_roles": "the chain as role names, 123456789012:Admin > 444455556666:ProdAdmin; NULL when direct",
             "chain_depth": "number of hops (roles, federated or user sessions) in the chain",
             "link_method": "the rule that linked this session to its issuing call (L1 key+arn+time, …)",
             "confidence": "exact, strong, heuristic, ambiguous or none (the weakest link of the chain)",
@@ -51,6 +52,7 @@ public enum SchemaGuide {
         ],
         "resources": [
             "event_id": "events.event_id",
+            "event_row": "the event's row: join on events.id (or event_attribution.event_rowid), which is indexed",
             "position": "order within the record's resources[]",
             "arn": "the resource ARN (S3 objects as arn:aws:s3:::bucket/key)",
         ],

@@ -21,13 +21,13 @@ extension Investigator {
                    s.creation_time, s.first_seen, s.last_seen, s.events, s.errors, s.access_keys,
                    s.source_identity, s.source_identity_status, s.mfa,
                    \(InvestigationSQL.origin("s")) AS origin, s.origin_type, s.origin_account,
-                   \(InvestigationSQL.chainPath("s.chain")) AS chain, s.chain_depth, s.confidence, s.reason
+                   \(InvestigationSQL.chainPath("s")) AS chain, s.chain_depth, s.confidence, s.reason
             FROM sessions s WHERE s.session_key = :key
             """, key)
         let conditions = filter.conditions(on: "a")
         let events = try run("""
             SELECT a.event_time AS time, a.account_id AS account, a.region, \(InvestigationSQL.event("a")) AS event,
-                   \(InvestigationSQL.resources("a.event_id")) AS resources, a.source_ip_address AS source_ip,
+                   \(InvestigationSQL.resources("a.event_rowid")) AS resources, a.source_ip_address AS source_ip,
                    a.access_key_id AS access_key, a.error_code AS error, a.event_id
             FROM event_attribution a
             WHERE a.session_key = :key\(conditions.sql)

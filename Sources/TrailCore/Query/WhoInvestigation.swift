@@ -14,21 +14,21 @@ extension Investigator {
             bindings["f_until"] = filter.until.map { .integer($0) } ?? .null
             perChain = """
                 SELECT a.role_arn, a.origin_type, a.origin_id, a.origin_detail, a.origin_account,
-                       \(InvestigationSQL.chainPath("a.chain")) AS chain,
+                       \(InvestigationSQL.chainPath("a")) AS chain,
                        count(*) AS sessions, min(a.first_ts) AS first_ts, max(a.last_ts) AS last_ts,
                        sum(a.events) AS events, sum(a.errors) AS errors
-                FROM (\(InvestigationSQL.sessionActivity(roleMatch, columns: ["role_arn", "origin_type", "origin_id", "origin_detail", "origin_account", "chain"]))) a
-                GROUP BY a.role_arn, a.origin_type, a.origin_id, a.origin_detail, a.origin_account, a.chain
+                FROM (\(InvestigationSQL.sessionActivity(roleMatch, columns: ["role_arn", "origin_type", "origin_id", "origin_detail", "origin_account", "chain", "chain_roles"]))) a
+                GROUP BY a.role_arn, a.origin_type, a.origin_id, a.origin_detail, a.origin_account, a.chain, a.chain_roles
                 """
         } else {
             perChain = """
                 SELECT a.role_arn, a.origin_type, a.origin_id, a.origin_detail, a.origin_account,
-                       \(InvestigationSQL.chainPath("a.chain")) AS chain,
+                       \(InvestigationSQL.chainPath("a")) AS chain,
                        count(DISTINCT a.session_key) AS sessions, min(a.event_ts) AS first_ts, max(a.event_ts) AS last_ts,
                        count(*) AS events, count(a.error_code) AS errors
                 FROM sessions s CROSS JOIN event_attribution a ON a.session_key = s.session_key
                 WHERE (\(roleMatch))\(conditions.sql)
-                GROUP BY a.role_arn, a.origin_type, a.origin_id, a.origin_detail, a.origin_account, a.chain
+                GROUP BY a.role_arn, a.origin_type, a.origin_id, a.origin_detail, a.origin_account, a.chain, a.chain_roles
                 """
         }
         let result = try run("""

@@ -44,7 +44,7 @@ public struct PolicyGenerator {
     public func policy(role: String, since: Int64?, until: Int64?, originID: String? = nil) throws -> Policy {
         let sql = """
             SELECT a.event_source, a.event_name, a.event_type, a.error_code, a.event_id,
-                   (SELECT group_concat(coalesce(r.type, '') || char(31) || r.arn, char(30)) FROM resources r WHERE r.event_id = a.event_id)
+                   (SELECT group_concat(coalesce(r.type, '') || char(31) || r.arn, char(30)) FROM resources r WHERE r.event_row = a.event_rowid)
             FROM sessions s
             JOIN event_attribution a ON a.session_id = s.id
             WHERE (s.role_arn = :role OR s.role_name = :role)

@@ -53,7 +53,7 @@ public final class EventWriter {
         insertEvent = try db.prepare("INSERT OR IGNORE INTO event_rows(\(storageNames.joined(separator: ","))) VALUES (\(placeholders))")
         // Insights events are few; their table keeps every text in place.
         insertInsight = try db.prepare("INSERT OR IGNORE INTO insight_events(\(names.joined(separator: ","))) VALUES (\(placeholders))")
-        insertResource = try db.prepare("INSERT INTO resources(event_id, position, arn, type, account_id) VALUES (?,?,?,?,?)")
+        insertResource = try db.prepare("INSERT INTO resources(event_id, position, arn, type, account_id, event_row) VALUES (?,?,?,?,?,?)")
         upsertFile = try db.prepare("""
             INSERT INTO files(path, size, mtime_ns, content_hash, kind, status, records, new_events, duplicate_events, rejected, error, duplicate_of, ingested_at)
             VALUES (?,?,?,?,?,?,?,?,?,?,?,?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))
@@ -168,6 +168,7 @@ public final class EventWriter {
                     statement.bindInt(base + 4, Int64(file.recordIndexes[record]))
                     try statement.step()
                     let inserted = db.changes > 0
+                    let eventRow = db.lastInsertRowID
                     statement.reset()
                     if inserted, let sessionID {
                         let f = { (c: EventColumn) in file.fields[row + c.rawValue] }
@@ -201,6 +202,7 @@ public final class EventWriter {
                         bind(insertResource, 3, entry.arn)
                         bind(insertResource, 4, entry.type)
                         bind(insertResource, 5, entry.accountID)
+                        insertResource.bindInt(6, eventRow)
                         try insertResource.step()
                         insertResource.reset()
                         position += 1

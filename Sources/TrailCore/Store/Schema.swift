@@ -31,7 +31,7 @@ public enum Schema {
     /// costs a pass over the table on a first load and a B-tree insert per event after, so only
     /// what the attribution, the investigation commands and the reports look up is indexed
     /// (cross-account copies, for instance, are found through events_shared).
-    public static let eventIndexes: [(name: String, sql: String)] = indexes(on: "event_rows")
+    public static let eventIndexes: [(name: String, sql: String)] = indexes(on: "event_rows") + resourceIndexes
 
     static func indexes(on table: String) -> [(name: String, sql: String)] {
         [
@@ -53,9 +53,22 @@ public enum Schema {
             // change audits find their rows here instead of walking every event.
             ("events_writes", "CREATE INDEX IF NOT EXISTS events_writes ON \(table)(event_source, event_ts) WHERE read_only IS NOT 1"),
             ("events_shared", "CREATE INDEX IF NOT EXISTS events_shared ON \(table)(shared_event_id) WHERE shared_event_id IS NOT NULL"),
-            ("resources_event", "CREATE INDEX IF NOT EXISTS resources_event ON resources(event_id)"),
-            ("resources_arn", "CREATE INDEX IF NOT EXISTS resources_arn ON resources(arn)"),
         ]
+    }
+
+    /// An event's resources in order, and the events naming an ARN, each read from its index
+    /// alone: both carry the event's row id, so the event is found by rowid, not by its text id.
+    /// (Schema 11; before it, both indexes were on the text event id and the bare ARN.)
+    static let resourceIndexes: [(name: String, sql: String)] = [
+        ("resources_row", "CREATE INDEX IF NOT EXISTS resources_row ON resources(event_row, position, arn)"),
+        ("resources_arn", "CREATE INDEX IF NOT EXISTS resources_arn ON resources(arn, event_row, position)"),
+    ]
+
+    /// The chain as role names, `123456789012:Admin > 444455556666:ProdAdmin`, from its JSON
+    /// array of role ARNs (NULL for a direct session). Stored in `sessions.chain_roles`, so
+    /// the queries that show chains do not unpack the JSON once per row.
+    static func chainRolesSQL(_ json: String) -> String {
+        "(SELECT group_concat(substr(replace(value, ':role/', ':'), instr(replace(value, ':role/', ':'), '::') + 2), ' > ') FROM json_each(\(json)))"
     }
 
     static let errorIndexColumns = "error_code, event_name, event_ts, session_id, recipient_account_id, identity_account_id, aws_region, event_source"
@@ -98,7 +111,7 @@ public enum Schema {
         CREATE INDEX files_hash ON files(content_hash, status);
         \(eventsTableSQL("events"))
         CREATE TABLE resources (
-          event_id TEXT NOT NULL,
+          event_id TEXT NOT NULL,          -- schema 11 adds event_row, the event's event_rows.id
           position INTEGER NOT NULL,
           arn TEXT,
           type TEXT,
@@ -217,7 +230,7 @@ public enum Schema {
           method TEXT NOT NULL,
           evidence_event_id TEXT
         );
-        \(attributionViewsSQL)
+        \(attributionViewsSQL(version: 1))
         """),
         Migration(version: 2, summary: "repeated texts (userIdentity, userAgent, tlsDetails, …) stored once in interned_text; events becomes a view", sql: """
         DROP VIEW event_findings;
@@ -237,7 +250,7 @@ public enum Schema {
         ALTER TABLE event_rows DROP COLUMN \($0.name);
         """ }.joined(separator: "\n"))
         \(eventsViewSQL)
-        \(attributionViewsSQL)
+        \(attributionViewsSQL(version: 2))
         """),
         Migration(version: 3, summary: "case-insensitive indexes for role and session-name lookups; sessions remember what the attribution counted; event names in the error index, times in the address index, accounts and regions in the time index", sql: """
         -- LIKE is case-insensitive, so only a NOCASE index lets `trail who ProdAdmin` or
@@ -292,10 +305,34 @@ public enum Schema {
         -- sessions' wide rows makes the scan several times cheaper.
         CREATE INDEX IF NOT EXISTS sessions_identity ON sessions(origin_id, origin_detail, session_arn);
         """),
+        Migration(version: 11, summary: "resources point at their event's row; sessions keep their chain as role names; an index of the cross-account role sessions", sql: """
+        -- An event's resources, and the events naming an ARN, are found by the event's rowid
+        -- instead of a second search by its text id in a million-entry index.
+        ALTER TABLE resources ADD COLUMN event_row INTEGER;
+        UPDATE resources SET event_row = (SELECT e.id FROM event_rows e WHERE e.event_id = resources.event_id);
+        DROP INDEX IF EXISTS resources_event;
+        DROP INDEX IF EXISTS resources_arn;
+        \(resourceIndexes.map(\.sql).joined(separator: ";\n"));
+        ALTER TABLE sessions ADD COLUMN chain_roles TEXT;
+        UPDATE sessions SET chain_roles = \(chainRolesSQL("sessions.chain"));
+        -- cross-account-roles reads these sessions (a tenth of them at 1M) instead of every role
+        -- session's wide row; ANALYZE lets the planner know how few they are.
+        CREATE INDEX IF NOT EXISTS sessions_cross_account ON sessions(origin_account, origin_type, origin_id, account_id, role_arn)
+          WHERE kind = 'role' AND origin_account IS NOT NULL AND origin_account <> account_id;
+        ANALYZE sessions;
+        DROP VIEW event_findings;
+        DROP VIEW event_attribution;
+        \(attributionViewsSQL(version: 11))
+        """),
     ]
 
-    /// Views over `events` and `sessions` that the queries and reports read.
-    static let attributionViewsSQL = """
+    /// Views over `events` and `sessions` that the queries and reports read, as schema `version`
+    /// defines them: from 11, `event_attribution` carries the session's `chain_roles` and an
+    /// event's resources are looked up by its row id.
+    static func attributionViewsSQL(version: Int) -> String {
+        let chainRoles = version >= 11 ? "s.chain_roles, " : ""
+        let resourceMatch = version >= 11 ? "r.event_row = a.event_rowid" : "r.event_id = a.event_id"
+        return """
         CREATE VIEW event_attribution AS
         SELECT e.event_id, e.event_time, e.event_ts, e.event_source, e.event_name,
                coalesce(e.recipient_account_id, e.identity_account_id) AS account_id,
@@ -307,7 +344,7 @@ public enum Schema {
                     WHEN s.source_identity IS NOT NULL AND s.source_identity <> e.source_identity THEN 'conflict'
                     WHEN s.source_identity_status = 'conflict' THEN 'conflict'
                     ELSE 'observed' END AS source_identity_status,
-               coalesce(s.chain, '[]') AS chain, coalesce(s.chain_depth, 0) AS chain_depth,
+               coalesce(s.chain, '[]') AS chain, \(chainRoles)coalesce(s.chain_depth, 0) AS chain_depth,
                s.mfa, s.mfa_origin, s.mfa_chain,
                s.link_method, coalesce(s.confidence, 'none') AS confidence,
                CASE WHEN e.session_id IS NULL THEN 'the record has no identity to attribute' ELSE s.reason END AS reason,
@@ -322,7 +359,7 @@ public enum Schema {
         SELECT a.event_time AS time, a.event_ts, a.account_id AS account, a.region,
                replace(a.event_source, '.amazonaws.com', '') || ':' || a.event_name AS event,
                a.event_source, a.event_name, a.error_code, a.error_message,
-               (SELECT group_concat(arn, ' ') FROM (SELECT r.arn FROM resources r WHERE r.event_id = a.event_id ORDER BY r.position)) AS resources,
+               (SELECT group_concat(arn, ' ') FROM (SELECT r.arn FROM resources r WHERE \(resourceMatch) ORDER BY r.position)) AS resources,
                a.origin_type, coalesce(a.origin_id, '') AS origin, a.origin_detail,
                coalesce((SELECT group_concat(value, ' > ') FROM json_each(a.chain)), '') AS chain,
                a.session_key AS session, a.confidence, a.source_ip_address AS source_ip, a.user_agent,
@@ -330,6 +367,7 @@ public enum Schema {
                a.request_parameters, a.response_elements, a.additional_event_data
         FROM event_attribution a;
         """
+    }
 
     public static var latestVersion: Int { migrations.last?.version ?? 0 }
 
@@ -342,6 +380,10 @@ public enum Schema {
 
     /// Tables the queries read that later migrations added, with the version that added them.
     static let addedTables: [String: Int] = ["activity_rollup": 7, "rollup_state": 7, "hourly_rollup": 8]
+
+    /// Columns the queries read that later migrations added (`resources.event_row`,
+    /// `sessions.chain_roles` and `event_attribution.chain_roles`), with that version.
+    static let addedColumns: [String: Int] = ["event_row": 11, "chain_roles": 11]
 
     /// A database an older trail wrote, still without the tables a query reads, because it
     /// could not be upgraded when opened for reading (read-only file, or an ingest holding it).

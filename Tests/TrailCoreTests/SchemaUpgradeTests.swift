@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+@testable import TrailCore
+
+/// Schema 11: resources carry their event's row id, sessions their chain as role names, and
+/// cross-account role sessions have an index. What an ingest writes, and what the upgrade of
+/// an older database fills in, must be the same.
+@Suite("Store: schema 11, row-keyed resources and role-name chains")
+struct SchemaUpgradeTests {
+    /// A copy of the fixture as trail wrote it at schema 10: resources keyed by the text event id
+    /// alone, sessions without `chain_roles`, the views as they were.
+    static func schema10Copy(in dir: TS.TempDir) throws -> String {
+        let path = dir.file("schema10.db")
+        try FileManager.default.copyItem(atPath: QueryFixture.databasePath, toPath: path)
+        let db = try Database(path: path, mode: .readWrite)
+        try db.execute("""
+            DROP VIEW event_findings; DROP VIEW event_attribution;
+            DROP INDEX resources_row; DROP INDEX resources_arn; DROP INDEX sessions_cross_account;
+            ALTER TABLE resources DROP COLUMN event_row; ALTER TABLE sessions DROP COLUMN chain_roles;
+            CREATE INDEX resources_event ON resources(event_id); CREATE INDEX resources_arn ON resources(arn);
+            \(Schema.attributionViewsSQL(version: 10))
+            PRAGMA user_version = 10
+            """)
+        return path
+    }
+
+    static func indexColumns(_ db: Database, _ index: String) throws -> [String] {
+        try db.rows("SELECT name FROM pragma_index_info('\(index)') ORDER BY seqno").map { row in
+            if case .text(let name) = row.first { return name }
+            return ""
+        }
+    }
+
+    @Test("an ingest points every resource at its event's row and spells each chain as role names")
+    func ingestWritesBoth() throws {
+        let db = try QueryFixture.open()
+        #expect(try TS.count(db, "SELECT count(*) FROM resources") == 20)
+        #expect(try TS.count(db, """
+            SELECT count(*) FROM resources r JOIN event_rows e ON e.id = r.event_row WHERE e.event_id = r.event_id
+            """) == 20)
+        let chains = try db.rows("SELECT session_key, chain_roles FROM sessions WHERE chain_roles IS NOT NULL ORDER BY session_key")
+        #expect(chains.contains([.text("AROAFIXTUREAUDITREAD:alice-audit@2026-11-20T10:10:00Z"),
+                                 .text("444455556666:ProdAdmin > 444455556666:AuditReader")]))
+        #expect(chains.contains([.text("AROAFIXTURELAMBDA001:order-processor@2026-11-20T14:20:00Z"),
+                                 .text("444455556666:service-role/order-processor-role")]))
+        #expect(chains.count == 5)
+        // A direct session has none: the queries show "(direct)".
+        #expect(try TS.count(db, "SELECT count(*) FROM sessions WHERE chain = '[]' AND chain_roles IS NOT NULL") == 0)
+        #expect(try Self.indexColumns(db, "resources_row") == ["event_row", "position", "arn"])
+        #expect(try Self.indexColumns(db, "resources_arn") == ["arn", "event_row", "position"])
+        #expect(try TS.count(db, "SELECT count(*) FROM sqlite_master WHERE name = 'resources_event'") == 0)
+    }
+
+    @Test("a schema 10 database is upgraded on read to what an ingest writes, and answers the same")
+    func upgradeFromTen() throws {
+        try TS.withTempDir { dir in
+            let path = try Self.schema10Copy(in: dir)
+            do {
+                let old = try Database(path: path, mode: .readOnly)
+                #expect(try TS.count(old, "SELECT count(*) FROM pragma_table_info('resources') WHERE name = 'event_row'") == 0)
+            }
+            let upgraded = try TrailDatabase.openForReading(path)
+            #expect(try upgraded.scalarInt("PRAGMA user_version") == 11)
+            let fixture = try QueryFixture.open()
+            let resources = "SELECT event_id, position, arn, event_row FROM resources ORDER BY event_id, position"
+            #expect(try upgraded.rows(resources) == (try fixture.rows(resources)))
+            let chains = "SELECT id, chain, chain_roles FROM sessions ORDER BY id"
+            #expect(try upgraded.rows(chains) == (try fixture.rows(chains)))
+            #expect(try Self.indexColumns(upgraded, "resources_arn") == ["arn", "event_row", "position"])
+            #expect(try Self.indexColumns(upgraded, "sessions_cross_account") == ["origin_account", "origin_type", "origin_id", "account_id", "role_arn"])
+            #expect(try TS.count(upgraded, "SELECT count(*) FROM sqlite_master WHERE name = 'resources_event'") == 0)
+
+            let upgradedRunner = QueryRunner(database: upgraded, now: QueryFixture.now)
+            let fixtureRunner = try QueryFixture.runner()
+            for (name, arguments) in [("resource-access", ["resource": "arn:aws:s3:::*"]), ("access-denied", [:]),
+                                      ("cross-account-roles", [:]), ("cis-4-1-unauthorized-api-calls", [:])] {
+                let query = try QueryFixture.builtIn.query(named: name)
+                let answer = try upgradedRunner.run(query, arguments: arguments)
+                #expect(answer == (try fixtureRunner.run(query, arguments: arguments)), "\(name)")
+                #expect(!answer.rows.isEmpty, "\(name) lists something on the fixture")
+            }
+        }
+    }
+
+    @Test("when a schema 10 database cannot be upgraded, a query that reads the new columns says why")
+    func olderColumnsError() throws {
+        try TS.withTempDir { dir in
+            let path = try Self.schema10Copy(in: dir)
+            let runner = QueryRunner(database: try Database(path: path, mode: .readOnly), now: QueryFixture.now)
+            #expect(throws: Schema.OlderSchemaError.self) {
+                _ = try runner.run(try QueryFixture.builtIn.query(named: "resource-access"), arguments: ["resource": "arn:*"])
+            }
+            #expect(throws: Schema.OlderSchemaError.self) {
+                _ = try runner.run(try QueryFixture.builtIn.query(named: "deep-role-chains"), arguments: [:])
+            }
+            // A column nobody added is still the SQL's mistake.
+            #expect(throws: QueryError.self) { _ = try runner.run(sql: "SELECT no_such_column FROM sessions") }
+        }
+    }
+
+    @Test("cross-account-roles reads its sessions from the partial index, not every role session")
+    func crossAccountIndex() throws {
+        let db = try QueryFixture.open()
+        let query = try QueryFixture.builtIn.query(named: "cross-account-roles")
+        let plan = try db.rows("EXPLAIN QUERY PLAN " + query.sql.replacingOccurrences(of: ":since", with: "NULL")
+            .replacingOccurrences(of: ":until", with: "NULL").replacingOccurrences(of: ":account", with: "NULL"))
+            .compactMap { row -> String? in if case .text(let detail) = row.last { return detail } else { return nil } }
+        #expect(plan.contains { $0.contains("sessions_cross_account") }, "\(plan)")
+    }
+}
