@@ -58,10 +58,12 @@ public enum Schema {
 
     /// An event's resources in order, and the events naming an ARN, each read from its index
     /// alone: both carry the event's row id, so the event is found by rowid, not by its text id.
-    /// (Schema 11; before it, both indexes were on the text event id and the bare ARN.)
+    /// (Schema 11; before it, the ARN index held the bare ARN.) `resources_event` stays for the
+    /// SQL users wrote against the text id: without it, each lookup scans every resource.
     static let resourceIndexes: [(name: String, sql: String)] = [
         ("resources_row", "CREATE INDEX IF NOT EXISTS resources_row ON resources(event_row, position, arn)"),
         ("resources_arn", "CREATE INDEX IF NOT EXISTS resources_arn ON resources(arn, event_row, position)"),
+        ("resources_event", "CREATE INDEX IF NOT EXISTS resources_event ON resources(event_id)"),
     ]
 
     /// The chain as role names, `123456789012:Admin > 444455556666:ProdAdmin`, from its JSON
@@ -310,7 +312,6 @@ public enum Schema {
         -- instead of a second search by its text id in a million-entry index.
         ALTER TABLE resources ADD COLUMN event_row INTEGER;
         UPDATE resources SET event_row = (SELECT e.id FROM event_rows e WHERE e.event_id = resources.event_id);
-        DROP INDEX IF EXISTS resources_event;
         DROP INDEX IF EXISTS resources_arn;
         \(resourceIndexes.map(\.sql).joined(separator: ";\n"));
         ALTER TABLE sessions ADD COLUMN chain_roles TEXT;
