@@ -11,7 +11,8 @@
 --
 -- The cross-account sessions come from their own partial index (schema 11), each numbered
 -- with its group (origin account, origin, role); their events are read once, from the
--- covering activity index, and grouped down to a row per group and action. Counts and each
+-- covering activity index, and grouped down to a row per group and action (on the raw
+-- service and event names; each action is spelled once per group). Counts and each
 -- group's first twelve actions (sorted) come from those rows; a group's sessions are the
 -- ones with an event in the window.
 WITH cs AS MATERIALIZED (
@@ -24,11 +25,15 @@ WITH cs AS MATERIALIZED (
     AND (:account IS NULL OR s.account_id = :account)),
 per AS MATERIALIZED (
   -- Their events in the window, down to a row per group and action.
-  SELECT c.g, replace(e.event_source, '.amazonaws.com', '') || ':' || e.event_name AS ev,
-         count(*) AS events, count(e.error_code) AS errors, min(e.event_ts) AS first_ts, max(e.event_ts) AS last_ts
-  FROM cs c CROSS JOIN event_rows e ON e.session_id = c.id
-  WHERE (:since IS NULL OR e.event_ts >= :since)
-    AND (:until IS NULL OR e.event_ts < :until)
+  SELECT g, replace(event_source, '.amazonaws.com', '') || ':' || event_name AS ev,
+         sum(events) AS events, sum(errors) AS errors, min(first_ts) AS first_ts, max(last_ts) AS last_ts
+  FROM (
+    SELECT c.g, e.event_source, e.event_name,
+           count(*) AS events, count(e.error_code) AS errors, min(e.event_ts) AS first_ts, max(e.event_ts) AS last_ts
+    FROM cs c CROSS JOIN event_rows e ON e.session_id = c.id
+    WHERE (:since IS NULL OR e.event_ts >= :since)
+      AND (:until IS NULL OR e.event_ts < :until)
+    GROUP BY 1, 2, 3)
   GROUP BY 1, 2),
 groups AS MATERIALIZED (
   SELECT g, sum(events) AS events, sum(errors) AS errors, min(first_ts) AS first_ts, max(last_ts) AS last_ts

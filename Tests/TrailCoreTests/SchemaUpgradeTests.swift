@@ -99,6 +99,58 @@ struct SchemaUpgradeTests {
         }
     }
 
+    @Test("cross-account-roles agrees with its per-session formulation, inside and across windows")
+    func crossAccountRolesAgrees() throws {
+        let runner = try QueryFixture.runner()
+        let query = try QueryFixture.builtIn.query(named: "cross-account-roles")
+        let reference = try ActivityRollupTests.referenceSQL("cross-account-roles")
+        var listed = 0
+        for window in ActivityRollupTests.windows {
+            for extra in [[:], ["account": "444455556666"], ["account": "111122223333"]] {
+                let arguments = window.merging(extra) { a, _ in a }
+                let named = try runner.run(query, arguments: arguments)
+                #expect(named == (try QueryAggregateTests.reference(reference, like: "cross-account-roles", arguments, on: runner)),
+                        "\(arguments)")
+                listed += named.rows.count
+            }
+        }
+        #expect(listed > 5)
+    }
+
+    @Test("cross-account-roles counts only the sessions of a group that acted in the window")
+    func crossAccountRolesSessionsInWindow() throws {
+        try withHarness { h in
+            let alice = Rec.iamUser("alice", key: "AKIAEXAMPLEALICE0001")
+            func session(_ tag: String, _ created: String) -> [String: Any] {
+                Rec.roleSession(role: "ProdAdmin", roleID: "AROAEXAMPLEPRODADMIN1", session: "alice-\(tag)",
+                                key: "ASIAEXAMPLEISSUED00\(tag)", created: created)
+            }
+            try h.ingest([h.write("two-sessions.json", records: [
+                Rec.assumeRole("ar1", "2026-11-20T09:00:00Z", caller: alice, role: "ProdAdmin", roleID: "AROAEXAMPLEPRODADMIN1",
+                               session: "alice-1", issuedKey: "ASIAEXAMPLEISSUED001"),
+                Rec.call("use1", "2026-11-20T09:05:00Z", session("1", "2026-11-20T09:00:00Z")),
+                Rec.assumeRole("ar2", "2026-11-20T10:30:00Z", caller: alice, role: "ProdAdmin", roleID: "AROAEXAMPLEPRODADMIN1",
+                               session: "alice-2", issuedKey: "ASIAEXAMPLEISSUED002"),
+                Rec.call("use2", "2026-11-20T10:35:00Z", session("2", "2026-11-20T10:30:00Z"), name: "GetObject"),
+            ])])
+            let runner = QueryRunner(database: try TS.openDB(h.database), now: QueryFixture.now)
+            let query = try QueryFixture.builtIn.query(named: "cross-account-roles")
+            let reference = try ActivityRollupTests.referenceSQL("cross-account-roles")
+            for (arguments, sessions, events, actions) in [([String: String](), 2, 2, "s3:GetObject s3:ListBuckets"),
+                                                          (["since": "2026-11-20T10:00:00Z"], 1, 1, "s3:GetObject")] {
+                let result = try runner.run(query, arguments: arguments)
+                let row = try #require(result.rows.first, "\(arguments)")
+                #expect(result.rows.count == 1)
+                func value(_ column: String) -> SQLValue { row[result.columns.firstIndex(of: column) ?? -1] }
+                #expect(value("origin") == .text("arn:aws:iam::111122223333:user/alice"))
+                #expect(value("sessions") == .integer(Int64(sessions)), "\(arguments)")
+                #expect(value("events") == .integer(Int64(events)), "\(arguments)")
+                #expect(value("actions") == .text(actions), "\(arguments)")
+                #expect(result == (try QueryAggregateTests.reference(reference, like: "cross-account-roles", arguments, on: runner)))
+            }
+        }
+    }
+
     @Test("cross-account-roles reads its sessions from the partial index, not every role session")
     func crossAccountIndex() throws {
         let db = try QueryFixture.open()
