@@ -10,8 +10,8 @@
 -- example: trail query access-denied --since 24h
 -- example: trail query access-denied --identity alice
 --
--- The denied events are grouped first, so each group's chain is spelled out once, not once
--- per event; they come from the error index, which carries everything the grouping needs.
+-- The denied events come from the error index, which carries everything the grouping needs;
+-- each session's chain is read as stored, spelled as role names (sessions.chain_roles).
 WITH denied AS (
   SELECT e.session_id, coalesce(e.recipient_account_id, e.identity_account_id) AS account,
          e.event_source, e.event_name, e.error_code, e.event_ts

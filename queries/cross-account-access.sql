@@ -11,10 +11,10 @@
 -- "Outside" means the attributed origin's account differs from the account the event happened
 -- in; SAML, web-identity and Identity Center origins have no account and are not listed.
 --
--- Grouped first, the chain spelled out once per group rather than once per event. Sessions
--- whose rows lie inside the window count from the activity roll-up; the others (activity
--- crossing a window boundary, a --service or --errors-only filter the roll-up cannot answer, or
--- a roll-up that lags the events) from their events in the covering activity index.
+-- Grouped by origin and chain (as role names, sessions.chain_roles). Sessions whose rows lie
+-- inside the window count from the activity roll-up; the others (activity crossing a window
+-- boundary, a --service or --errors-only filter the roll-up cannot answer, or a roll-up that
+-- lags the events) from their events in the covering activity index.
 WITH fresh AS MATERIALIZED (
   SELECT coalesce((SELECT max_event_rowid FROM rollup_state), -1) = coalesce((SELECT max(id) FROM event_rows), -1)
          AND :service IS NULL AND NOT :errors_only AS ok),

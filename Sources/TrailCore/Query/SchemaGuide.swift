@@ -47,6 +47,8 @@ public enum SchemaGuide {
             "access_keys": "JSON array of the access keys seen in the session",
             "issuing_event_id": "the call that issued the session's credentials (AssumeRole, ConsoleLogin, …)",
             "parent_session_key": "the session that made the issuing call; walk it up to the origin",
+            "chain": "JSON array of the role ARNs from the origin to this session",
+            "chain_roles": "the chain as role names, 123456789012:Admin > 444455556666:ProdAdmin; NULL when direct",
             "link_method": "the rule that found the issuing call",
             "candidates": "JSON array of the calls that fitted equally well, when the link is ambiguous",
         ],
