@@ -10,11 +10,11 @@
 -- param: errors_only bool default false Only events that failed
 -- example: trail query top-talkers --since 24h --limit 10
 --
--- When the roll-up is current and the filters are ones it carries (time, account, region), the
--- origins are ranked from it: a session whose rows lie inside the window counts from its rows,
--- one whose activity crosses a window boundary from its events. Only the origins kept then
--- have their distinct sessions, accounts and services counted, from their sessions' events on
--- the covering activity index. With a service, event or errors-only filter, or while the
+-- When the roll-ups are current and the filters are ones they carry (time, account, region),
+-- the origins are ranked from the activity roll-up: a session whose rows lie inside the window
+-- counts from its rows, one whose activity crosses a window boundary from its events. Only the
+-- origins kept then have their distinct sessions, accounts and services counted, the same way
+-- (services from the service roll-up). With a service, event or errors-only filter, or while the
 -- roll-up lags the events (an ingest in progress, or one that was interrupted), every event in
 -- the window is read instead: sessions in origin order, each one's events from the covering
 -- index. Events with no identity (no session) count under the bare "unknown" origin, together
@@ -69,21 +69,43 @@ top AS MATERIALIZED (
   ORDER BY events DESC, 1, 2, 3
   LIMIT :limit),
 counted AS MATERIALIZED (
-  -- Each kept origin's distinct sessions, accounts and services, from its sessions' events
-  -- (and, for "unknown", the events with no session). One correlated subquery per origin: as a
-  -- join, SQLite builds a Bloom filter over the whole activity index first.
+  -- Each kept origin's distinct sessions, accounts and services (for "unknown", with the events
+  -- that have no session: session 0 in the roll-ups). Correlated subqueries, one per origin: as
+  -- a join, SQLite builds a Bloom filter over the whole activity index first.
   SELECT t.*, (
-    SELECT json_array(count(DISTINCT e.session_id), count(DISTINCT coalesce(e.recipient_account_id, e.identity_account_id)),
-                      count(DISTINCT e.event_source))
-    FROM (SELECT s.id FROM sessions s
-          WHERE s.origin_type = t.origin_type AND s.origin_id IS t.origin_id AND s.origin_detail IS t.origin_detail
-          UNION ALL
-          SELECT NULL WHERE t.origin_type = 'unknown' AND t.origin_id IS NULL AND t.origin_detail IS NULL) m
-    CROSS JOIN event_rows e ON e.session_id IS m.id
-    WHERE (:since IS NULL OR e.event_ts >= :since)
-      AND (:until IS NULL OR e.event_ts < :until)
-      AND (:account IS NULL OR coalesce(e.recipient_account_id, e.identity_account_id) = :account)
-      AND (:region IS NULL OR e.aws_region = :region)) AS counts
+    -- The origin's sessions (0: the events with no identity, under "unknown").
+    WITH m AS (
+      SELECT s.id FROM sessions s
+      WHERE s.origin_type = t.origin_type AND s.origin_id IS t.origin_id AND s.origin_detail IS t.origin_detail
+      UNION ALL
+      SELECT 0 WHERE t.origin_type = 'unknown' AND t.origin_id IS NULL AND t.origin_detail IS NULL)
+    SELECT json_array(count(DISTINCT nullif(u.session_id, 0)), count(DISTINCT u.account), count(DISTINCT u.event_source))
+    FROM (
+      -- Sessions and accounts from the activity roll-up rows inside the window,
+      SELECT r.session_id, r.account, NULL AS event_source
+      FROM m CROSS JOIN activity_rollup r ON r.session_id = m.id
+      WHERE m.id NOT IN (SELECT session_id FROM edge)
+        AND (:since IS NULL OR r.first_ts >= :since)
+        AND (:until IS NULL OR r.last_ts < :until)
+        AND (:account IS NULL OR r.account = :account)
+        AND (:region IS NULL OR r.region = :region)
+      UNION ALL
+      -- services from the service roll-up's (which has no account or region),
+      SELECT v.session_id, NULL, v.event_source
+      FROM m CROSS JOIN service_rollup v ON v.session_id = m.id
+      WHERE :account IS NULL AND :region IS NULL AND m.id NOT IN (SELECT session_id FROM edge)
+        AND (:since IS NULL OR v.first_ts >= :since)
+        AND (:until IS NULL OR v.last_ts < :until)
+      UNION ALL
+      -- and all three from the events of the sessions that cross a boundary (of every
+      -- session, for services, when an account or region is asked for).
+      SELECT m.id, coalesce(e.recipient_account_id, e.identity_account_id), e.event_source
+      FROM m CROSS JOIN event_rows e ON e.session_id IS nullif(m.id, 0)
+      WHERE (m.id IN (SELECT session_id FROM edge) OR :account IS NOT NULL OR :region IS NOT NULL)
+        AND (:since IS NULL OR e.event_ts >= :since)
+        AND (:until IS NULL OR e.event_ts < :until)
+        AND (:account IS NULL OR coalesce(e.recipient_account_id, e.identity_account_id) = :account)
+        AND (:region IS NULL OR e.aws_region = :region)) u) AS counts
   FROM top t),
 -- The slow path: every event in the window, filtered; flattened into each arm below.
 w AS NOT MATERIALIZED (

@@ -24,6 +24,12 @@ struct ActivityRollupTests {
         """
     static let hourlyRows = "SELECT hour, account, region, events FROM hourly_rollup ORDER BY 1, 2, 3"
 
+    static let serviceGroupedEvents = """
+        SELECT coalesce(session_id, 0), event_source, count(*), min(event_ts), max(event_ts)
+        FROM event_rows GROUP BY session_id, event_source ORDER BY 1, 2
+        """
+    static let serviceRows = "SELECT session_id, event_source, events, first_ts, last_ts FROM service_rollup ORDER BY 1, 2"
+
     static func expectRollupMatchesEvents(_ db: Database, _ comment: Comment) throws {
         let rollup = try db.rows(rollupRows)
         #expect(!rollup.isEmpty, comment)
@@ -31,6 +37,9 @@ struct ActivityRollupTests {
         let hourly = try db.rows(hourlyRows)
         #expect(!hourly.isEmpty, comment)
         #expect(hourly == (try db.rows(hourlyGroupedEvents)), comment)
+        let services = try db.rows(serviceRows)
+        #expect(!services.isEmpty, comment)
+        #expect(services == (try db.rows(serviceGroupedEvents)), comment)
         #expect(try ActivityRollup.isCurrent(db), comment)
     }
 
@@ -107,7 +116,8 @@ struct ActivityRollupTests {
                 // As if events had been committed after the last rebuild, and the roll-up were wrong.
                 try writer.execute("""
                     UPDATE rollup_state SET max_event_rowid = max_event_rowid - 1;
-                    UPDATE activity_rollup SET events = events + 100; DELETE FROM hourly_rollup WHERE hour % 7200 = 0
+                    UPDATE activity_rollup SET events = events + 100; DELETE FROM hourly_rollup WHERE hour % 7200 = 0;
+                    DELETE FROM service_rollup WHERE event_source LIKE 's3%'
                     """)
                 #expect(try !ActivityRollup.isCurrent(writer))
             }

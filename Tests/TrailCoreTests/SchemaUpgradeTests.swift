@@ -2,10 +2,10 @@ import Foundation
 import Testing
 @testable import TrailCore
 
-/// Schema 11: resources carry their event's row id, sessions their chain as role names, and
-/// cross-account role sessions have an index. What an ingest writes, and what the upgrade of
-/// an older database fills in, must be the same.
-@Suite("Store: schema 11, row-keyed resources and role-name chains")
+/// Schemas 11 and 12: resources carry their event's row id, sessions their chain as role names,
+/// cross-account role sessions have an index, and services per session are rolled up. What an
+/// ingest writes, and what the upgrade of an older database fills in, must be the same.
+@Suite("Store: schemas 11 and 12, row-keyed resources, role-name chains, the service roll-up")
 struct SchemaUpgradeTests {
     /// A copy of the fixture as trail wrote it at schema 10: resources keyed by the text event id
     /// alone, sessions without `chain_roles`, the views as they were.
@@ -15,6 +15,7 @@ struct SchemaUpgradeTests {
         let db = try Database(path: path, mode: .readWrite)
         try db.execute("""
             DROP VIEW event_findings; DROP VIEW event_attribution;
+            DROP TABLE service_rollup;
             DROP INDEX resources_row; DROP INDEX resources_arn; DROP INDEX sessions_cross_account;
             ALTER TABLE resources DROP COLUMN event_row; ALTER TABLE sessions DROP COLUMN chain_roles;
             CREATE INDEX resources_arn ON resources(arn);
@@ -61,7 +62,9 @@ struct SchemaUpgradeTests {
                 #expect(try TS.count(old, "SELECT count(*) FROM pragma_table_info('resources') WHERE name = 'event_row'") == 0)
             }
             let upgraded = try TrailDatabase.openForReading(path)
-            #expect(try upgraded.scalarInt("PRAGMA user_version") == 11)
+            #expect(try upgraded.scalarInt("PRAGMA user_version") == Int64(Schema.latestVersion))
+            // Schema 12's service roll-up, built by the upgrade with the SQL the migrations run.
+            try ActivityRollupTests.expectRollupMatchesEvents(upgraded, "upgraded from 10")
             let fixture = try QueryFixture.open()
             let resources = "SELECT event_id, position, arn, event_row FROM resources ORDER BY event_id, position"
             #expect(try upgraded.rows(resources) == (try fixture.rows(resources)))

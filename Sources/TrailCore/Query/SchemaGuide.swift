@@ -16,6 +16,7 @@ public enum SchemaGuide {
         "digests": "CloudTrail digest files (integrity chain), one row per digest",
         "activity_rollup": "Events summed per session, account, region, access key and source address; rebuilt by every ingest",
         "hourly_rollup": "Events per hour, account and region; rebuilt by every ingest",
+        "service_rollup": "Events per session and service (eventSource); rebuilt by every ingest",
         "rollup_state": "The newest event row the roll-ups cover: trust them only while it is max(event_rows.id)",
     ]
 
@@ -67,6 +68,11 @@ public enum SchemaGuide {
         "hourly_rollup": [
             "hour": "event_ts / 3600 * 3600",
             "account": "coalesce(recipient_account_id, identity_account_id)",
+        ],
+        "service_rollup": [
+            "session_id": "sessions.id; 0 for the events with no identity",
+            "first_ts": "first event of the session with this service, Unix seconds",
+            "last_ts": "last event of the session with this service, Unix seconds",
         ],
         "event_links": [
             "original_key": "the session key the event had at ingest",

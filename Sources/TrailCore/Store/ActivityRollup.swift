@@ -1,6 +1,7 @@
 /// The roll-ups: `activity_rollup`, the events summed per session, account, region, access key
-/// and source address, with counts and time span (about 80k rows at 1M events); and
-/// `hourly_rollup`, per hour, account and region. The key, address and cross-account checks
+/// and source address, with counts and time span (about 80k rows at 1M events);
+/// `hourly_rollup`, per hour, account and region; and `service_rollup`, per session and
+/// service (about 200k rows at 1M). The key, address and cross-account checks, `top-talkers`
 /// and `log-coverage` read them instead of a million index entries.
 ///
 /// They are rebuilt whole rather than kept up to date event by event: the attribution pass moves
@@ -34,6 +35,18 @@ public enum ActivityRollup {
         CREATE INDEX IF NOT EXISTS hourly_rollup_hour ON hourly_rollup(hour);
         """
 
+    /// Events per session and service: which services a session called, and when, so
+    /// `top-talkers` counts an origin's services without reading its events (schema 12).
+    static let serviceTableSQL = """
+        CREATE TABLE IF NOT EXISTS service_rollup (
+          session_id INTEGER NOT NULL,        -- 0 for events with no identity
+          event_source TEXT,
+          events INTEGER NOT NULL,
+          first_ts INTEGER NOT NULL,
+          last_ts INTEGER NOT NULL);
+        CREATE INDEX IF NOT EXISTS service_rollup_session ON service_rollup(session_id, first_ts, last_ts, event_source);
+        """
+
     static let stateTableSQL = """
         CREATE TABLE IF NOT EXISTS rollup_state (
           id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -57,27 +70,35 @@ public enum ActivityRollup {
         GROUP BY 1, 2, 3;
         """
 
+    static let serviceRebuildSQL = """
+        DELETE FROM service_rollup;
+        INSERT INTO service_rollup(session_id, event_source, events, first_ts, last_ts)
+        SELECT coalesce(session_id, 0), event_source, count(*), min(event_ts), max(event_ts)
+        FROM event_rows
+        GROUP BY session_id, event_source;
+        """
+
     static let markCurrentSQL = "INSERT OR REPLACE INTO rollup_state(id, max_event_rowid) VALUES (1, (SELECT max(id) FROM event_rows));"
 
     /// What schema 7 ran: the activity roll-up alone (the hourly one came with 8).
     static let version7RebuildSQL = activityRebuildSQL + markCurrentSQL
 
-    /// The roll-ups rebuilt in SQL, as the migrations do (`rebuild` gives the same rows faster).
-    static let rebuildSQL = activityRebuildSQL + hourlyRebuildSQL + markCurrentSQL
+    /// What schema 8 ran: the activity and hourly roll-ups (the service one came with 12).
+    static let version8RebuildSQL = activityRebuildSQL + hourlyRebuildSQL + markCurrentSQL
 
     /// Rebuilds the roll-ups from the events as they are attributed now. Call inside the
     /// transaction that last moved events, so no reader sees one without the other.
     ///
     /// One pass over the session index, in session order: a session's few groups are summed in
     /// a small dictionary and written when the next session starts, and the hours in another.
-    /// The same rows as `rebuildSQL` (which the migrations run), in about half the time at 1M
-    /// events (0.7 s against 1.4 s) and without SQLite's sorters, whose buffers raised the
-    /// ingest's peak memory from 173 to 204 MB.
+    /// The same rows as the migrations' SQL (`activityRebuildSQL`, `hourlyRebuildSQL`,
+    /// `serviceRebuildSQL`), in about half the time at 1M events and without SQLite's sorters,
+    /// whose buffers raised the ingest's peak memory from 173 to 204 MB.
     public static func rebuild(_ db: Database) throws {
-        try db.execute("DELETE FROM activity_rollup; DELETE FROM hourly_rollup")
+        try db.execute("DELETE FROM activity_rollup; DELETE FROM hourly_rollup; DELETE FROM service_rollup")
         let read = try db.prepare("""
             SELECT session_id, event_ts, coalesce(recipient_account_id, identity_account_id), aws_region, access_key_id,
-                   source_ip_address, error_code IS NOT NULL
+                   source_ip_address, error_code IS NOT NULL, event_source
             FROM event_rows INDEXED BY events_activity
             ORDER BY session_id
             """)
@@ -86,10 +107,20 @@ public enum ActivityRollup {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let insertHour = try db.prepare("INSERT INTO hourly_rollup(hour, account, region, events) VALUES (?, ?, ?, ?)")
+        let insertService = try db.prepare("""
+            INSERT INTO service_rollup(session_id, event_source, events, first_ts, last_ts) VALUES (?, ?, ?, ?, ?)
+            """)
 
         var session: Int64 = -1
         var groups: [GroupKey: Totals] = [:]
         var hours: [HourKey: Int64] = [:]
+        // A session's services, keyed by the source's bytes (nil: no eventSource).
+        var services: [[UInt8]?: Totals] = [:]
+        var serviceRun: (source: [UInt8]?, totals: Totals)?
+        func endServiceRun() {
+            if let (source, totals) = serviceRun { services[source, default: Totals()].merge(totals) }
+            serviceRun = nil
+        }
         // Consecutive events of a session nearly always share their key and hour: they are
         // summed here, and the dictionaries touched only when something changes.
         var run: (key: GroupKey, totals: Totals)?
@@ -118,6 +149,17 @@ public enum ActivityRollup {
                 insertActivity.reset()
             }
             groups.removeAll(keepingCapacity: true)
+            endServiceRun()
+            for (source, totals) in services {
+                insertService.bindInt(1, session)
+                bind(insertService, 2, source)
+                insertService.bindInt(3, totals.events)
+                insertService.bindInt(4, totals.first)
+                insertService.bindInt(5, totals.last)
+                try insertService.step()
+                insertService.reset()
+            }
+            services.removeAll(keepingCapacity: true)
         }
         while try read.step() {
             let id = read.isNull(0) ? 0 : read.int64(0)
@@ -131,6 +173,11 @@ public enum ActivityRollup {
                 run = (GroupKey(read), Totals())
             }
             run?.totals.add(ts, error: read.int64(6))
+            if serviceRun.map({ !GroupKey.same($0.source, read.textBytes(7)) }) ?? true {
+                endServiceRun()
+                serviceRun = (read.textBytes(7).map(Array.init), Totals())
+            }
+            serviceRun?.totals.add(ts, error: 0)
             // SQLite's integer division truncates toward zero, as Swift's does.
             let hour = ts / 3600 * 3600
             if let current = hourRun, current.key.hour == hour, current.key.stream == run?.key.stream {
@@ -206,7 +253,7 @@ public enum ActivityRollup {
                 && Self.same(stream.account, read.textBytes(2)) && Self.same(stream.region, read.textBytes(3))
         }
 
-        private static func same(_ kept: [UInt8]?, _ column: UnsafeBufferPointer<UInt8>?) -> Bool {
+        static func same(_ kept: [UInt8]?, _ column: UnsafeBufferPointer<UInt8>?) -> Bool {
             switch (kept, column) {
             case (nil, nil): return true
             case let (kept?, column?): return kept.elementsEqual(column)

@@ -293,7 +293,7 @@ public enum Schema {
         """),
         Migration(version: 8, summary: "the hourly roll-up: events per hour, account and region", sql: """
         \(ActivityRollup.hourlyTableSQL)
-        \(ActivityRollup.rebuildSQL)
+        \(ActivityRollup.version8RebuildSQL)
         """),
         Migration(version: 9, summary: "a covering index of role sessions for the role checks", sql: """
         -- new-or-rare-roles and sessions-without-source-identity read role sessions from this
@@ -324,6 +324,13 @@ public enum Schema {
         DROP VIEW event_findings;
         DROP VIEW event_attribution;
         \(attributionViewsSQL(version: 11))
+        """),
+        Migration(version: 12, summary: "the service roll-up: events per session and service", sql: """
+        -- top-talkers counts the services of the origins it keeps from this table instead of their
+        -- sessions' events. Built from the events as they are attributed now, like the other
+        -- roll-ups (rollup_state covers the three: they are rebuilt together).
+        \(ActivityRollup.serviceTableSQL)
+        \(ActivityRollup.serviceRebuildSQL)
         """),
     ]
 
@@ -380,7 +387,7 @@ public enum Schema {
     }
 
     /// Tables the queries read that later migrations added, with the version that added them.
-    static let addedTables: [String: Int] = ["activity_rollup": 7, "rollup_state": 7, "hourly_rollup": 8]
+    static let addedTables: [String: Int] = ["activity_rollup": 7, "rollup_state": 7, "hourly_rollup": 8, "service_rollup": 12]
 
     /// Columns the queries read that later migrations added (`resources.event_row`,
     /// `sessions.chain_roles` and `event_attribution.chain_roles`), with that version.
