@@ -44,7 +44,7 @@ struct ActivityRollupTests {
     }
 
     static let rollupQueries = ["hygiene-keys-many-ips", "hygiene-long-term-key-usage", "new-or-rare-source-ips", "cross-account-access",
-                                "log-coverage", "long-term-key-usage", "top-talkers"]
+                                "log-coverage", "long-term-key-usage", "top-talkers", "cross-account-roles"]
 
     static func referenceSQL(_ name: String) throws -> String {
         try String(contentsOf: QueryFixture.directory.deletingLastPathComponent().appendingPathComponent("reference-queries/\(name).sql"),

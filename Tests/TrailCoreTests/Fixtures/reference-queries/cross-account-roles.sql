@@ -1,5 +1,5 @@
 -- The formulation cross-account-roles had before schema 11 (as of commit 2684348): grouped per session and action,
--- kept as the reference the grouped-by-origin-and-role version must agree with (SchemaUpgradeTests).
+-- kept as the reference the roll-up version must agree with (ActivityRollupTests).
 -- name: cross-account-roles
 -- description: Principals from one account acting under roles of another: who, which role, how often, what they did
 -- report: cross-account-roles
