@@ -116,15 +116,11 @@ public enum ActivityRollup {
         var hours: [HourKey: Int64] = [:]
         // A session's services, keyed by the source's bytes (nil: no eventSource).
         var services: [[UInt8]?: Totals] = [:]
-        var serviceRun: (source: [UInt8]?, totals: Totals)?
-        func endServiceRun() {
-            if let (source, totals) = serviceRun { services[source, default: Totals()].merge(totals) }
-            serviceRun = nil
-        }
-        // Consecutive events of a session nearly always share their key and hour: they are
-        // summed here, and the dictionaries touched only when something changes.
+        // Consecutive events of a session nearly always share their key, hour and service: they
+        // are summed here, and the dictionaries touched only when something changes.
         var run: (key: GroupKey, totals: Totals)?
         var hourRun: (key: HourKey, events: Int64)?
+        var serviceRun: (source: [UInt8]?, totals: Totals)?
         func endRun() {
             if let (key, totals) = run { groups[key, default: Totals()].merge(totals) }
             run = nil
@@ -132,6 +128,10 @@ public enum ActivityRollup {
         func endHourRun() {
             if let (key, events) = hourRun { hours[key, default: 0] += events }
             hourRun = nil
+        }
+        func endServiceRun() {
+            if let (source, totals) = serviceRun { services[source, default: Totals()].merge(totals) }
+            serviceRun = nil
         }
         func flushSession() throws {
             endRun()
