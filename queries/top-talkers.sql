@@ -70,7 +70,7 @@ top AS MATERIALIZED (
   LIMIT :limit),
 counted AS MATERIALIZED (
   -- Each kept origin's distinct sessions, accounts and services (for "unknown", with the events
-  -- that have no session: session 0 in the roll-ups). Correlated subqueries, one per origin: as
+  -- that have no session: session 0 in the roll-ups), in one correlated subquery per origin: as
   -- a join, SQLite builds a Bloom filter over the whole activity index first.
   SELECT t.*, (
     -- The origin's sessions (0: the events with no identity, under "unknown").
