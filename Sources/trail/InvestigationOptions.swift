@@ -34,6 +34,15 @@ struct OutputOptions: ParsableArguments {
         }
         stdout.flush()
     }
+
+    /// The same for a query's rows, kept as bytes (see `RowBuffer`).
+    func emit(_ rows: RowBuffer) {
+        let stdout = ByteSink(descriptor: STDOUT_FILENO)
+        ReportRenderer(format: format, width: tableWidth).write(rows, to: stdout) { note in
+            FileHandle.standardError.write(Data((note + "\n").utf8))
+        }
+        stdout.flush()
+    }
 }
 
 /// The event filters every investigation takes.

@@ -104,7 +104,7 @@ struct QueryCommand: ParsableCommand {
                                                   value: "with --sql", expected: "placeholders in the SQL, bound with -p NAME=VALUE")
                 }
                 let db = try TrailDatabase.openForReading(database.path)
-                output.emit(Report(try QueryRunner(database: db, now: currentUnixTime).run(sql: sql, textBindings: arguments)))
+                output.emit(try QueryRunner(database: db, now: currentUnixTime).rows(sql: sql, textBindings: arguments))
                 return
             }
             guard let name else { return }
@@ -120,7 +120,7 @@ struct QueryCommand: ParsableCommand {
                 arguments[key] = value
             }
             let db = try TrailDatabase.openForReading(database.path)
-            output.emit(Report(try QueryRunner(database: db, now: currentUnixTime).run(query, arguments: arguments)))
+            output.emit(try QueryRunner(database: db, now: currentUnixTime).rows(query, arguments: arguments))
         } catch {
             throw fail(error)
         }

@@ -30,6 +30,23 @@ struct ActivityRollupTests {
         """
     static let serviceRows = "SELECT session_id, event_source, events, first_ts, last_ts FROM service_rollup ORDER BY 1, 2"
 
+    /// `error_events` against the failed calls' findings, column for column.
+    static let errorFindings = """
+        SELECT f.event_ts, f.event_id, f.time, f.account, f.region, f.event_source, f.event_name, f.error_code, f.session_id,
+               f.source_ip, f.origin_type, f.origin, f.origin_detail, f.chain, f.session, f.resources
+        FROM event_findings f WHERE f.error_code IS NOT NULL ORDER BY 1, 2
+        """
+    static let errorEventRows = """
+        SELECT event_ts, event_id, event_time, account, region, event_source, event_name, error_code, session_id,
+               source_ip_address, origin_type, coalesce(origin_id, ''), origin_detail, chain, session_key, resources
+        FROM error_events ORDER BY 1, 2
+        """
+    /// Rows whose event row or chain of role names is not their event's and session's.
+    static let errorEventMismatches = """
+        SELECT count(*) FROM error_events x LEFT JOIN event_rows e ON e.id = x.event_row LEFT JOIN sessions s ON s.id = x.session_id
+        WHERE e.event_id IS NOT x.event_id OR x.chain_roles IS NOT s.chain_roles
+        """
+
     static func expectRollupMatchesEvents(_ db: Database, _ comment: Comment) throws {
         let rollup = try db.rows(rollupRows)
         #expect(!rollup.isEmpty, comment)
@@ -40,11 +57,16 @@ struct ActivityRollupTests {
         let services = try db.rows(serviceRows)
         #expect(!services.isEmpty, comment)
         #expect(services == (try db.rows(serviceGroupedEvents)), comment)
+        let errors = try db.rows(errorEventRows)
+        #expect(errors.count == (try TS.count(db, "SELECT count(*) FROM event_rows WHERE error_code IS NOT NULL")), comment)
+        #expect(errors == (try db.rows(errorFindings)), comment)
+        #expect(try TS.count(db, errorEventMismatches) == 0, comment)
         #expect(try ActivityRollup.isCurrent(db), comment)
     }
 
     static let rollupQueries = ["hygiene-keys-many-ips", "hygiene-long-term-key-usage", "new-or-rare-source-ips", "cross-account-access",
-                                "log-coverage", "long-term-key-usage", "top-talkers", "cross-account-roles"]
+                                "log-coverage", "long-term-key-usage", "top-talkers", "cross-account-roles",
+                                "cis-4-1-unauthorized-api-calls", "access-denied"]
 
     static func referenceSQL(_ name: String) throws -> String {
         try String(contentsOf: QueryFixture.directory.deletingLastPathComponent().appendingPathComponent("reference-queries/\(name).sql"),
@@ -72,11 +94,14 @@ struct ActivityRollupTests {
                 var extras: [[String: String]] = [[:]]
                 if query.parameter("min_ips") != nil { extras = [["min_ips": "1"], [:]] }
                 if query.parameter("account") != nil { extras += [["account": "444455556666"]] }
-                if query.parameter("service") != nil { extras += [["service": "s3"], ["errors_only": "true"]] }
+                if query.parameter("service") != nil { extras += [["service": "s3"]] }
+                if query.parameter("errors_only") != nil { extras += [["errors_only": "true"]] }
                 if query.parameter("key") != nil { extras += [["key": "AKIA*"], ["key": "AKIAZZZZ*"]] }
                 if query.parameter("region") != nil { extras += [["region": "us-east-1"]] }
                 if query.parameter("limit") != nil { extras += [["limit": "1"], ["limit": "3", "account": "444455556666"]] }
                 if query.parameter("rare_max") != nil { extras += [["rare_max": "0"], ["rare_max": "5"]] }
+                if query.parameter("identity") != nil { extras += [["identity": "alice"], ["identity": "*Deploy*"]] }
+                if query.parameter("event") != nil { extras += [["event": "Get*"]] }
                 for extra in extras {
                     let arguments = window.merging(extra) { a, _ in a }
                     let named = try runner.run(query, arguments: arguments)
@@ -94,6 +119,7 @@ struct ActivityRollupTests {
         let db = try QueryFixture.open()
         try Self.expectRollupMatchesEvents(db, "fixture")
         #expect(try TS.count(db, "SELECT sum(events) FROM activity_rollup") == 23)
+        #expect(try TS.count(db, "SELECT count(*) FROM error_events") > 0)
         // The role owner's copy of the cross-account AssumeRole acts under the caller's session.
         #expect(try TS.count(db, """
             SELECT count(*) FROM activity_rollup r JOIN event_links l ON l.session_id = r.session_id
@@ -117,7 +143,8 @@ struct ActivityRollupTests {
                 try writer.execute("""
                     UPDATE rollup_state SET max_event_rowid = max_event_rowid - 1;
                     UPDATE activity_rollup SET events = events + 100; DELETE FROM hourly_rollup WHERE hour % 7200 = 0;
-                    DELETE FROM service_rollup WHERE event_source LIKE 's3%'
+                    DELETE FROM service_rollup WHERE event_source LIKE 's3%';
+                    UPDATE error_events SET origin_id = 'someone else', chain_roles = NULL, resources = NULL
                     """)
                 #expect(try !ActivityRollup.isCurrent(writer))
             }

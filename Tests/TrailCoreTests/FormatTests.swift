@@ -146,6 +146,40 @@ struct FormatTests {
         #expect(try blocks.map { try parseCSV($0) } == [[["k", "v"], ["x", "1"]], [["a"], ["p"], ["q"]], [["z"]]])
     }
 
+    /// Values that take each writer's unusual paths: invalid UTF-8, non-finite reals, a blob,
+    /// control characters, wide text, NULL and the empty string.
+    static let awkwardSQL = """
+        SELECT 'alice' AS name, 13 AS count, 0.25 AS ratio, CAST(x'ff41c3' AS TEXT) AS bad_utf8, 9e999 AS inf, -9e999 AS ninf,
+               x'00015a' AS blob, 'line' || char(10) || 'break, "quoted"' AS note, char(27) || '[31mred' AS control,
+               'unicode ✓ é 🚀 ' || char(133) AS wide, NULL AS missing, '' AS empty, '=cmd' AS formula
+        UNION ALL
+        SELECT 'arn:aws:iam::123456789012:user/a-very-long-user-name', -5, 3.0, 'ok', 1.5, -2.0, x'41', 'plain', '', 'x', NULL,
+               'y', '+1'
+        """
+
+    @Test("rows read straight from SQLite as bytes print exactly as the values read as Strings", arguments: OutputFormat.allCases)
+    func bytesAndValuesPrintAlike(format: OutputFormat) throws {
+        let runner = try QueryFixture.runner()
+        let values = try runner.run(sql: Self.awkwardSQL)
+        let bytes = try runner.rows(sql: Self.awkwardSQL)
+        #expect(bytes.rowCount == 2 && values.rows.count == 2)
+        for width in [nil, 40] as [Int?] {
+            let renderer = ReportRenderer(format: format, width: width)
+            let sink = ByteSink()
+            var notes: [String] = []
+            renderer.write(bytes, to: sink) { notes.append($0) }
+            let printed = sink.take()
+            #expect(notes.isEmpty)
+            #expect(printed == renderer.stdoutText(Report(values)), "\(format) width \(width.map(String.init) ?? "none")")
+            // What the String route gives for the invalid bytes, the byte route must give too.
+            #expect(printed.contains("\u{FFFD}A"))
+        }
+        if format == .json {
+            let parsed = try #require(try JSONSerialization.jsonObject(with: Data(JSONWriter.array(values).utf8)) as? [[String: Any]])
+            #expect(parsed[0]["inf"] is NSNull && parsed[0]["ninf"] is NSNull && (parsed[1]["inf"] as? Double) == 1.5)
+        }
+    }
+
     @Test("terminal width: $COLUMNS when set, else no limit when stdout is not a terminal")
     func terminalWidth() {
         #expect(TerminalWidth.current(environment: ["COLUMNS": "77"]) == 77)

@@ -2,10 +2,11 @@ import Foundation
 import Testing
 @testable import TrailCore
 
-/// Schemas 11 and 12: resources carry their event's row id, sessions their chain as role names,
-/// cross-account role sessions have an index, and services per session are rolled up. What an
-/// ingest writes, and what the upgrade of an older database fills in, must be the same.
-@Suite("Store: schemas 11 and 12, row-keyed resources, role-name chains, the service roll-up")
+/// Schemas 11 to 13: resources carry their event's row id, sessions their chain as role names,
+/// cross-account role sessions have an index, services per session are rolled up, and failed
+/// calls are kept with their attribution (`error_events`). What an ingest writes, and what the
+/// upgrade of an older database fills in, must be the same.
+@Suite("Store: schemas 11 to 13, row-keyed resources, role-name chains, the service roll-up, error_events")
 struct SchemaUpgradeTests {
     /// A copy of the fixture as trail wrote it at schema 10: resources keyed by the text event id
     /// alone, sessions without `chain_roles`, the views as they were.
@@ -15,7 +16,7 @@ struct SchemaUpgradeTests {
         let db = try Database(path: path, mode: .readWrite)
         try db.execute("""
             DROP VIEW event_findings; DROP VIEW event_attribution;
-            DROP TABLE service_rollup;
+            DROP TABLE service_rollup; DROP TABLE error_events;
             DROP INDEX resources_row; DROP INDEX resources_arn; DROP INDEX sessions_cross_account;
             ALTER TABLE resources DROP COLUMN event_row; ALTER TABLE sessions DROP COLUMN chain_roles;
             CREATE INDEX resources_arn ON resources(arn);
@@ -63,7 +64,8 @@ struct SchemaUpgradeTests {
             }
             let upgraded = try TrailDatabase.openForReading(path)
             #expect(try upgraded.scalarInt("PRAGMA user_version") == Int64(Schema.latestVersion))
-            // Schema 12's service roll-up, built by the upgrade with the SQL the migrations run.
+            // Schema 12's service roll-up and 13's error_events, built by the upgrade with the SQL
+            // the migrations run.
             try ActivityRollupTests.expectRollupMatchesEvents(upgraded, "upgraded from 10")
             let fixture = try QueryFixture.open()
             let resources = "SELECT event_id, position, arn, event_row FROM resources ORDER BY event_id, position"
@@ -96,6 +98,9 @@ struct SchemaUpgradeTests {
             }
             #expect(throws: Schema.OlderSchemaError.self) {
                 _ = try runner.run(try QueryFixture.builtIn.query(named: "deep-role-chains"), arguments: [:])
+            }
+            #expect(throws: Schema.OlderSchemaError.self) {
+                _ = try runner.run(try QueryFixture.builtIn.query(named: "cis-4-1-unauthorized-api-calls"), arguments: [:])
             }
             // A column nobody added is still the SQL's mistake.
             #expect(throws: QueryError.self) { _ = try runner.run(sql: "SELECT no_such_column FROM sessions") }

@@ -12,43 +12,48 @@ public enum CSVWriter {
         return sink.take()
     }
 
-    public static func write(_ result: ResultSet, to sink: ByteSink) {
-        writeRecord(result.columns.map { .text($0) }, count: result.columns.count, to: sink)
-        for row in result.rows {
-            writeRecord(row, count: result.columns.count, to: sink)
-            sink.flushIfFull()
-        }
-    }
+    public static func write(_ result: ResultSet, to sink: ByteSink) { write(RowBuffer(result), to: sink) }
 
-    private static func writeRecord(_ row: [SQLValue], count: Int, to sink: ByteSink) {
-        for i in 0..<count {
+    public static func write(_ rows: RowBuffer, to sink: ByteSink) {
+        for (i, name) in rows.columns.enumerated() {
             if i > 0 { sink.write(byte: UInt8(ascii: ",")) }
-            writeField(i < row.count ? row[i] : .null, to: sink)
+            var name = name
+            name.withUTF8 { writeText($0, to: sink) }
         }
         sink.write("\r\n")
-    }
-
-    static func writeField(_ value: SQLValue, to sink: ByteSink) {
-        switch value {
-        case .null: return
-        case .integer, .real: sink.write(CellText.plain(value))
-        case .text(let s):
-            var s = s
-            s.withUTF8 { utf8 in
-                let formula = utf8.first.map(formulaStarterBytes.contains) ?? false
-                let needsQuotes = utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
-                if needsQuotes { sink.write(byte: UInt8(ascii: "\"")) }
-                if formula { sink.write(byte: UInt8(ascii: "'")) }
-                if needsQuotes {
-                    for byte in utf8 {
-                        if byte == UInt8(ascii: "\"") { sink.write(byte: byte) }
-                        sink.write(byte: byte)
-                    }
-                    sink.write(byte: UInt8(ascii: "\""))
-                } else {
-                    sink.write(bytes: utf8)
+        let count = rows.columns.count
+        rows.withCells { buffer, cells in
+            for (n, cell) in cells.enumerated() {
+                let column = n % count
+                if column > 0 { sink.write(byte: UInt8(ascii: ",")) }
+                switch cell.kind {
+                case .null: break
+                case .integer, .real: sink.write(bytes: buffer.slice(cell))
+                case .text: writeText(buffer.slice(cell), to: sink)
+                }
+                if column == count - 1 {
+                    sink.write("\r\n")
+                    sink.flushIfFull()
                 }
             }
+        }
+    }
+
+    /// A text field: quoted when it holds a comma, a quote or a line break, and kept from
+    /// being read as a formula.
+    private static func writeText(_ utf8: UnsafeBufferPointer<UInt8>, to sink: ByteSink) {
+        let formula = utf8.first.map(formulaStarterBytes.contains) ?? false
+        let needsQuotes = utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
+        if needsQuotes { sink.write(byte: UInt8(ascii: "\"")) }
+        if formula { sink.write(byte: UInt8(ascii: "'")) }
+        if needsQuotes {
+            for byte in utf8 {
+                if byte == UInt8(ascii: "\"") { sink.write(byte: byte) }
+                sink.write(byte: byte)
+            }
+            sink.write(byte: UInt8(ascii: "\""))
+        } else {
+            sink.write(bytes: utf8)
         }
     }
 

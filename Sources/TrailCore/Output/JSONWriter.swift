@@ -22,26 +22,36 @@ public enum JSONWriter {
         return sink.take()
     }
 
-    public static func writeArray(_ result: ResultSet, to sink: ByteSink) {
-        guard !result.rows.isEmpty else { return sink.write("[]\n") }
+    public static func writeArray(_ result: ResultSet, to sink: ByteSink) { writeArray(RowBuffer(result), to: sink) }
+
+    public static func writeArray(_ rows: RowBuffer, to sink: ByteSink) {
+        guard !rows.isEmpty else { return sink.write("[]\n") }
         sink.write("[\n")
-        writeObjects(result, indent: "  ", to: sink)
+        writeObjects(rows, indent: "  ", to: sink)
         sink.write("\n]\n")
     }
 
     public static func writeLines(_ result: ResultSet, leading: (key: String, value: String)? = nil, to sink: ByteSink) {
-        let keys = ObjectKeys(result.columns)
-        for row in result.rows {
-            sink.write(byte: UInt8(ascii: "{"))
-            if let leading {
-                JSONText.writeQuoted(leading.key, to: sink)
-                sink.write(byte: UInt8(ascii: ":"))
-                JSONText.writeQuoted(leading.value, to: sink)
-                if !result.columns.isEmpty { sink.write(byte: UInt8(ascii: ",")) }
+        writeLines(RowBuffer(result), leading: leading, to: sink)
+    }
+
+    public static func writeLines(_ rows: RowBuffer, leading: (key: String, value: String)? = nil, to sink: ByteSink) {
+        let keys = ObjectKeys(rows.columns)
+        rows.withCells { buffer, cells in
+            var offset = 0
+            while offset < cells.count {
+                sink.write(byte: UInt8(ascii: "{"))
+                if let leading {
+                    JSONText.writeQuoted(leading.key, to: sink)
+                    sink.write(byte: UInt8(ascii: ":"))
+                    JSONText.writeQuoted(leading.value, to: sink)
+                    if !rows.columns.isEmpty { sink.write(byte: UInt8(ascii: ",")) }
+                }
+                keys.writeMembers(buffer, cells[offset ..< offset + keys.count], to: sink)
+                sink.write("}\n")
+                sink.flushIfFull()
+                offset += keys.count
             }
-            keys.writeMembers(row, to: sink)
-            sink.write("}\n")
-            sink.flushIfFull()
         }
     }
 
@@ -55,7 +65,7 @@ public enum JSONWriter {
                 sink.write("[]")
             } else {
                 sink.write("[\n")
-                writeObjects(section.result, indent: "    ", to: sink)
+                writeObjects(RowBuffer(section.result), indent: "    ", to: sink)
                 sink.write("\n  ]")
             }
             sink.write(n == report.sections.count - 1 ? "\n" : ",\n")
@@ -64,15 +74,19 @@ public enum JSONWriter {
     }
 
     /// The rows as indented objects separated by ",\n" (no newline after the last).
-    private static func writeObjects(_ result: ResultSet, indent: String, to sink: ByteSink) {
-        let keys = ObjectKeys(result.columns)
-        for (n, row) in result.rows.enumerated() {
-            if n > 0 { sink.write(",\n") }
-            sink.write(indent)
-            sink.write(byte: UInt8(ascii: "{"))
-            keys.writeMembers(row, to: sink)
-            sink.write(byte: UInt8(ascii: "}"))
-            sink.flushIfFull()
+    private static func writeObjects(_ rows: RowBuffer, indent: String, to sink: ByteSink) {
+        let keys = ObjectKeys(rows.columns)
+        rows.withCells { buffer, cells in
+            var offset = 0
+            while offset < cells.count {
+                if offset > 0 { sink.write(",\n") }
+                sink.write(indent)
+                sink.write(byte: UInt8(ascii: "{"))
+                keys.writeMembers(buffer, cells[offset ..< offset + keys.count], to: sink)
+                sink.write(byte: UInt8(ascii: "}"))
+                sink.flushIfFull()
+                offset += keys.count
+            }
         }
     }
 
@@ -80,17 +94,29 @@ public enum JSONWriter {
     static func object(_ columns: [String], _ row: [SQLValue]) -> String {
         let sink = ByteSink()
         sink.write(byte: UInt8(ascii: "{"))
-        ObjectKeys(columns).writeMembers(row, to: sink)
+        let keys = ObjectKeys(columns)
+        RowBuffer(ResultSet(columns: columns, rows: [row])).withCells { buffer, cells in
+            keys.writeMembers(buffer, cells[...], to: sink)
+        }
         sink.write(byte: UInt8(ascii: "}"))
         return sink.take()
     }
 
-    static func write(_ value: SQLValue, to sink: ByteSink) {
-        switch value {
+    /// A cell as a JSON value: numbers as numbers (non-finite reals, which JSON cannot spell,
+    /// as null), text as a string.
+    static func write(_ cell: RowBuffer.Cell, _ bytes: UnsafeBufferPointer<UInt8>, to sink: ByteSink) {
+        switch cell.kind {
         case .null: sink.write("null")
-        case .integer(let v): sink.write(String(v))
-        case .real(let v): sink.write(v.isFinite ? String(v) : "null")
-        case .text(let s): JSONText.writeQuoted(s, to: sink)
+        case .integer: sink.write(bytes: bytes)
+        case .real:
+            // CellText.realText spells the non-finite values NaN, Infinity and -Infinity.
+            if let first = bytes.first, first == UInt8(ascii: "N") || first == UInt8(ascii: "I")
+                || (first == UInt8(ascii: "-") && bytes.count > 1 && bytes[1] == UInt8(ascii: "I")) {
+                sink.write("null")
+            } else {
+                sink.write(bytes: bytes)
+            }
+        case .text: JSONText.writeQuoted(bytes: bytes, to: sink)
         }
     }
 
@@ -108,10 +134,15 @@ public enum JSONWriter {
             }
         }
 
-        func writeMembers(_ row: [SQLValue], to sink: ByteSink) {
-            for (i, prefix) in prefixes.enumerated() {
+        var count: Int { prefixes.count }
+
+        /// The members of one row, whose cells are `cells` (one per column).
+        func writeMembers(_ buffer: UnsafeBufferPointer<UInt8>, _ cells: ArraySlice<RowBuffer.Cell>, to sink: ByteSink) {
+            var index = cells.startIndex
+            for prefix in prefixes {
                 sink.write(bytes: prefix)
-                JSONWriter.write(i < row.count ? row[i] : .null, to: sink)
+                JSONWriter.write(cells[index], buffer.slice(cells[index]), to: sink)
+                index += 1
             }
         }
     }

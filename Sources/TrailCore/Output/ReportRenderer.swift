@@ -44,8 +44,30 @@ public struct ReportRenderer: Sendable {
         }
     }
 
+    /// Writes one result as a single-section report of rows prints it; `trail query` hands its
+    /// rows over this way, as bytes.
+    public func write(_ rows: RowBuffer, to sink: ByteSink, note: (String) -> Void) {
+        writeRows(rows, to: sink) { text in
+            sink.flush()
+            note(text)
+        }
+    }
+
+    private func writeRows(_ rows: RowBuffer, to sink: ByteSink, note: (String) -> Void) {
+        switch format {
+        case .table:
+            if rows.isEmpty { note("(no rows)") } else { TableFormatter(width: width).write(rows, to: sink) }
+        case .json: JSONWriter.writeArray(rows, to: sink)
+        case .jsonl: JSONWriter.writeLines(rows, to: sink)
+        case .csv: CSVWriter.write(rows, to: sink)
+        }
+    }
+
     private func write(_ report: Report, to sink: ByteSink, endPiece: () -> Void, note: (String) -> Void) {
         for text in report.notes { note(text) }
+        if report.sections.count == 1, let only = report.sections.first, only.layout == .rows {
+            return writeRows(RowBuffer(only.result), to: sink, note: note)
+        }
         let multiple = report.sections.count > 1
         switch format {
         case .table:

@@ -26,48 +26,59 @@ public struct TableFormatter: Sendable {
     }
 
     /// The same table, written line by line into `sink`.
-    public func write(_ result: ResultSet, to sink: ByteSink) {
-        let count = result.columns.count
+    public func write(_ result: ResultSet, to sink: ByteSink) { write(RowBuffer(result), to: sink) }
+
+    public func write(_ rows: RowBuffer, to sink: ByteSink) {
+        let count = rows.columns.count
         guard count > 0 else { return }
-        let header = result.columns.map(Self.sanitize)
+        let header = rows.columns.map(Self.sanitize)
         let headerLengths = header.map(Self.length)
-        // Cells row-major in one flat array, each measured once.
-        var cells: [String] = []
-        var lengths: [Int] = []
-        cells.reserveCapacity(result.rows.count * count)
-        lengths.reserveCapacity(result.rows.count * count)
-        var natural = headerLengths
-        // A column is right-aligned when it holds numbers and nothing but numbers (NULLs aside).
-        var allNumbers = [Bool](repeating: true, count: count)
-        var anyValue = [Bool](repeating: false, count: count)
-        for row in result.rows {
-            for i in 0..<count {
-                let value = i < row.count ? row[i] : .null
-                switch value {
+        rows.withCells { buffer, cells in
+            // Each cell measured once. The few that are not printable ASCII are sanitized and
+            // kept as text here; the others are printed from the buffer as they are.
+            var lengths = [Int](repeating: 0, count: cells.count)
+            var sanitized: [Int: String] = [:]
+            var natural = headerLengths
+            // A column is right-aligned when it holds numbers and nothing but numbers (NULLs aside).
+            var allNumbers = [Bool](repeating: true, count: count)
+            var anyValue = [Bool](repeating: false, count: count)
+            for (n, cell) in cells.enumerated() {
+                let i = n % count
+                switch cell.kind {
                 case .null: break
                 case .integer, .real: anyValue[i] = true
                 case .text: anyValue[i] = true; allNumbers[i] = false
                 }
-                let cell = Self.sanitize(CellText.plain(value))
-                let length = Self.length(cell)
-                cells.append(cell)
-                lengths.append(length)
+                let bytes = buffer.slice(cell)
+                let length: Int
+                if bytes.contains(where: { $0 < 0x20 || $0 >= 0x7F }) {
+                    let text = Self.sanitize(String(decoding: bytes, as: UTF8.self))
+                    length = Self.length(text)
+                    sanitized[n] = text
+                } else {
+                    length = bytes.count
+                }
+                lengths[n] = length
                 if length > natural[i] { natural[i] = length }
             }
-        }
-        let widths = fit(natural)
-        let numeric = (0..<count).map { allNumbers[$0] && anyValue[$0] }
+            let widths = fit(natural)
+            let numeric = (0..<count).map { allNumbers[$0] && anyValue[$0] }
 
-        writeLine(header[...], headerLengths[...], widths, rightAligned: numeric, to: sink)
-        for (i, width) in widths.enumerated() {
-            if i > 0 { sink.writeSpaces(Self.gap) }
-            sink.write(bytes: repeatElement(UInt8(ascii: "-"), count: width))
-        }
-        sink.write(byte: UInt8(ascii: "\n"))
-        var offset = 0
-        while offset < cells.count {
-            writeLine(cells[offset..<offset + count], lengths[offset..<offset + count], widths, rightAligned: numeric, to: sink)
-            offset += count
+            writeLine(widths, rightAligned: numeric, to: sink) { i in (.text(header[i]), headerLengths[i]) }
+            for (i, width) in widths.enumerated() {
+                if i > 0 { sink.writeSpaces(Self.gap) }
+                sink.write(bytes: repeatElement(UInt8(ascii: "-"), count: width))
+            }
+            sink.write(byte: UInt8(ascii: "\n"))
+            var offset = 0
+            while offset < cells.count {
+                writeLine(widths, rightAligned: numeric, to: sink) { i in
+                    let n = offset + i
+                    if let text = sanitized[n] { return (.text(text), lengths[n]) }
+                    return (.bytes(buffer.slice(cells[n])), lengths[n])
+                }
+                offset += count
+            }
         }
     }
 
@@ -128,27 +139,42 @@ public struct TableFormatter: Sendable {
         return result
     }
 
-    /// One row: cells cut to their widths, padded, trailing spaces dropped.
-    private func writeLine(_ cells: ArraySlice<String>, _ lengths: ArraySlice<Int>, _ widths: [Int], rightAligned: [Bool],
-                           to sink: ByteSink) {
+    /// A cell to print: text that had to be sanitized, or bytes straight from the buffer.
+    private enum LineCell {
+        case text(String)
+        case bytes(UnsafeBufferPointer<UInt8>)
+    }
+
+    /// One row: cells cut to their widths, padded, trailing spaces dropped. `cell(i)` gives
+    /// column i's content and its length.
+    private func writeLine(_ widths: [Int], rightAligned: [Bool], to sink: ByteSink,
+                           cell: (Int) -> (LineCell, Int)) {
         let start = sink.position
         // Pending spaces are written only when something follows them, so a left-aligned last
         // column is never padded out to the widest cell (which can be thousands of columns
         // wide when nothing truncates) just to be trimmed again.
         var pending = 0
         for i in 0..<widths.count {
-            var text = cells[cells.startIndex + i]
-            var length = lengths[lengths.startIndex + i]
+            var (content, length) = cell(i)
             if length > widths[i] {
-                text = Self.truncate(text, to: widths[i])
-                length = Self.length(text)
+                let text: String
+                switch content {
+                case .text(let s): text = s
+                case .bytes(let b): text = String(decoding: b, as: UTF8.self)
+                }
+                let cut = Self.truncate(text, to: widths[i])
+                content = .text(cut)
+                length = Self.length(cut)
             }
             let pad = max(0, widths[i] - length)
             if i > 0 { pending += Self.gap }
             if rightAligned[i] { pending += pad }
-            if !text.isEmpty {
+            if length > 0 {
                 sink.writeSpaces(pending)
-                sink.write(text)
+                switch content {
+                case .text(let s): sink.write(s)
+                case .bytes(let b): sink.write(bytes: b)
+                }
                 pending = 0
             }
             if !rightAligned[i] { pending += pad }

@@ -17,8 +17,17 @@ public struct QueryRunner {
 
     /// Runs `query` with `arguments` (parameter name → text as typed; `-` and `_` are the same).
     public func run(_ query: NamedQuery, arguments: [String: String]) throws -> ResultSet {
+        try run(query, arguments: arguments, as: ResultSet.self)
+    }
+
+    /// The same, with the rows kept as bytes for printing: no String per cell.
+    public func rows(_ query: NamedQuery, arguments: [String: String]) throws -> RowBuffer {
+        try run(query, arguments: arguments, as: RowBuffer.self)
+    }
+
+    private func run<Rows: RowCollector>(_ query: NamedQuery, arguments: [String: String], as: Rows.Type) throws -> Rows {
         let bindings = try bindings(for: query, arguments: arguments)
-        return try execute(query.sql, bindings: bindings) { placeholder in
+        return try execute(query.sql, bindings: bindings, as: Rows.self) { placeholder in
             QueryError.invalidDefinition(source: query.source == NamedQuery.builtInSource ? query.name : query.source,
                                          message: "the SQL uses :\(placeholder) but the header declares no such parameter")
         } checkUnused: { used in
@@ -59,9 +68,18 @@ public struct QueryRunner {
 
     /// Runs one statement the user wrote. `-p name=value` pairs bind `:name` placeholders as text.
     public func run(sql: String, textBindings: [String: String] = [:]) throws -> ResultSet {
+        try run(sql: sql, textBindings: textBindings, as: ResultSet.self)
+    }
+
+    /// The same, with the rows kept as bytes for printing.
+    public func rows(sql: String, textBindings: [String: String] = [:]) throws -> RowBuffer {
+        try run(sql: sql, textBindings: textBindings, as: RowBuffer.self)
+    }
+
+    private func run<Rows: RowCollector>(sql: String, textBindings: [String: String], as: Rows.Type) throws -> Rows {
         var bindings: [String: SQLValue] = [:]
         for (key, value) in textBindings { bindings[key] = .text(value) }
-        return try execute(sql, bindings: bindings) { placeholder in
+        return try execute(sql, bindings: bindings, as: Rows.self) { placeholder in
             QueryError.missingParameter(query: "--sql", parameter: placeholder)
         } checkUnused: { _ in }
     }
@@ -70,13 +88,14 @@ public struct QueryRunner {
 
     /// Runs trail's own SQL (the investigations'), with the same guard and named binding.
     func execute(_ sql: String, _ bindings: [String: SQLValue] = [:]) throws -> ResultSet {
-        try execute(sql, bindings: bindings) { placeholder in
+        try execute(sql, bindings: bindings, as: ResultSet.self) { placeholder in
             QueryError.invalidSQL("internal query uses :\(placeholder) without a value")
         } checkUnused: { _ in }
     }
 
-    private func execute(_ sql: String, bindings: [String: SQLValue], missing: (String) -> QueryError,
-                         checkUnused: (Set<String>) throws -> Void) throws -> ResultSet {
+    private func execute<Rows: RowCollector>(_ sql: String, bindings: [String: SQLValue], as: Rows.Type,
+                                             missing: (String) -> QueryError,
+                                             checkUnused: (Set<String>) throws -> Void) throws -> Rows {
         let authorizer = database.installReadOnlyAuthorizer()
         defer { withExtendedLifetime(authorizer) {} }
         let statement: Statement
@@ -104,16 +123,13 @@ public struct QueryRunner {
         }
         try checkUnused(used)
 
-        let columns = (0..<statement.columnCount).map { statement.columnName($0) }
-        var rows: [[SQLValue]] = []
+        var rows = Rows(columns: (0..<statement.columnCount).map { statement.columnName($0) })
         do {
-            while try statement.step() {
-                rows.append((0..<statement.columnCount).map { statement.value($0) })
-            }
+            while try statement.step() { rows.append(statement) }
         } catch let error as DatabaseError {
             throw Self.translate(error, authorizer)
         }
-        return ResultSet(columns: columns, rows: rows)
+        return rows
     }
 
     /// A table or column a later schema added, missing from a database an older trail wrote, is
@@ -144,6 +160,23 @@ public struct QueryRunner {
         return QueryError.invalidSQL(error.message)
     }
 }
+
+/// Where a query's rows go as they are read: values for the code that reads them
+/// (`ResultSet`), or bytes for printing (`RowBuffer`).
+protocol RowCollector {
+    init(columns: [String])
+    mutating func append(_ statement: Statement)
+}
+
+extension ResultSet: RowCollector {
+    init(columns: [String]) { self.init(columns: columns, rows: []) }
+
+    mutating func append(_ statement: Statement) {
+        rows.append((0..<statement.columnCount).map { statement.value($0) })
+    }
+}
+
+extension RowBuffer: RowCollector {}
 
 /// `sqlite3_prepare` compiles only the first statement of a string and ignores the rest; a user
 /// who typed `SELECT 1; DELETE …` must be told rather than have half the text silently dropped.

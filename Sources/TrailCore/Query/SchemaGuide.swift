@@ -17,7 +17,8 @@ public enum SchemaGuide {
         "activity_rollup": "Events summed per session, account, region, access key and source address; rebuilt by every ingest",
         "hourly_rollup": "Events per hour, account and region; rebuilt by every ingest",
         "service_rollup": "Events per session and service (eventSource); rebuilt by every ingest",
-        "rollup_state": "The newest event row the roll-ups cover: trust them only while it is max(event_rows.id)",
+        "error_events": "Every failed call with its origin, chain, session and resources as event_findings spells them, in time order; rebuilt by every ingest",
+        "rollup_state": "The newest event row the roll-ups and error_events cover: trust them only while it is max(event_rows.id)",
     ]
 
     /// Notes on the columns investigators use most; the rest are named after CloudTrail's fields.

@@ -6,7 +6,8 @@
 ///
 /// They are rebuilt whole rather than kept up to date event by event: the attribution pass moves
 /// events between sessions, and a rebuild from `event_rows` is exact by construction whatever
-/// moved. `rollup_state` records the highest event row they cover; a query trusts them only
+/// moved. `error_events` (the failed calls with their attribution) is rebuilt with them.
+/// `rollup_state` records the highest event row they cover; a query trusts them only
 /// while that is still the newest row, and counts from the events otherwise (during an
 /// ingest, or after one that was interrupted).
 public enum ActivityRollup {
@@ -197,6 +198,7 @@ public enum ActivityRollup {
             try insertHour.step()
             insertHour.reset()
         }
+        try db.execute(ErrorEvents.rebuildSQL)
         try db.execute(markCurrentSQL)
     }
 

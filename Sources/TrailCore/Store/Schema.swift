@@ -332,6 +332,12 @@ public enum Schema {
         \(ActivityRollup.serviceTableSQL)
         \(ActivityRollup.serviceRebuildSQL)
         """),
+        Migration(version: 13, summary: "the failed calls with their attribution spelled out, in time order", sql: """
+        -- cis-4-1 and access-denied read these narrow rows instead of each failed call's event,
+        -- session and resources. Rebuilt with the roll-ups; rollup_state covers it too.
+        \(ErrorEvents.tableSQL)
+        \(ErrorEvents.rebuildSQL)
+        """),
     ]
 
     /// Views over `events` and `sessions` that the queries and reports read, as schema `version`
@@ -387,7 +393,7 @@ public enum Schema {
     }
 
     /// Tables the queries read that later migrations added, with the version that added them.
-    static let addedTables: [String: Int] = ["activity_rollup": 7, "rollup_state": 7, "hourly_rollup": 8, "service_rollup": 12]
+    static let addedTables: [String: Int] = ["activity_rollup": 7, "rollup_state": 7, "hourly_rollup": 8, "service_rollup": 12, "error_events": 13]
 
     /// Columns the queries read that later migrations added (`resources.event_row`,
     /// `sessions.chain_roles` and `event_attribution.chain_roles`), with that version.

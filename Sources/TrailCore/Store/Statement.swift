@@ -145,6 +145,18 @@ public final class Statement {
         return UnsafeBufferPointer(start: ptr, count: Int(sqlite3_column_bytes(handle, index)))
     }
 
+    public enum ColumnType { case null, integer, real, text }
+
+    /// The current row's value type in column `index`; a BLOB counts as text, as in `value`.
+    public func columnType(_ index: Int32) -> ColumnType {
+        switch sqlite3_column_type(handle, index) {
+        case SQLITE_INTEGER: return .integer
+        case SQLITE_FLOAT: return .real
+        case SQLITE_NULL: return .null
+        default: return .text
+        }
+    }
+
     public func value(_ index: Int32) -> SQLValue {
         switch sqlite3_column_type(handle, index) {
         case SQLITE_INTEGER: return .integer(int64(index))
