@@ -47,10 +47,18 @@ struct ActivityRollupTests {
         WHERE e.event_id IS NOT x.event_id OR x.chain_roles IS NOT s.chain_roles
         """
 
+    /// Roll-up rows whose origin label is not their session's (`unknown` for no session).
+    static let originLabelMismatches = """
+        SELECT count(*) FROM activity_rollup r LEFT JOIN sessions s ON s.id = r.session_id
+        WHERE r.origin_label IS NOT coalesce(\(ActivityRollup.originLabelSQL("s")), 'unknown')
+        """
+
     static func expectRollupMatchesEvents(_ db: Database, _ comment: Comment) throws {
         let rollup = try db.rows(rollupRows)
         #expect(!rollup.isEmpty, comment)
         #expect(rollup == (try db.rows(groupedEvents)), comment)
+        #expect(try TS.count(db, originLabelMismatches) == 0, comment)
+        #expect(try TS.count(db, "SELECT count(*) FROM activity_rollup WHERE origin_label IS NULL") == 0, comment)
         let hourly = try db.rows(hourlyRows)
         #expect(!hourly.isEmpty, comment)
         #expect(hourly == (try db.rows(hourlyGroupedEvents)), comment)
@@ -202,6 +210,44 @@ struct ActivityRollupTests {
             let reference = try QueryAggregateTests.reference(try Self.referenceSQL("new-or-rare-source-ips"),
                                                               like: "new-or-rare-source-ips", arguments, on: runner)
             #expect(result == reference)
+        }
+    }
+
+    @Test("new-or-rare-source-ips lists an address's origins sorted, whatever order they used it in")
+    func addressOriginsSorted() throws {
+        try TS.withTempDir { dir in
+            let db = dir.file("trail.db")
+            let shared = "198.51.100.9"
+            func user(_ name: String) -> [String: Any] {
+                ["type": "IAMUser", "principalId": "AIDAEXAMPLE\(name.uppercased())", "arn": "arn:aws:iam::111122223333:user/\(name)",
+                 "accountId": "111122223333", "accessKeyId": "AKIAEXAMPLE\(name.uppercased())", "userName": name]
+            }
+            // First use in the reverse of name order, so the roll-up's row order is not the
+            // listing's; the last has no identity at all.
+            let records = [
+                TS.record(id: "z-0900", time: "2026-11-20T09:00:00Z", overrides: ["sourceIPAddress": shared, "userIdentity": user("zed")]),
+                TS.record(id: "b-0930", time: "2026-11-20T09:30:00Z", overrides: ["sourceIPAddress": shared, "userIdentity": user("bob")]),
+                TS.record(id: "a-1000", time: "2026-11-20T10:00:00Z", overrides: ["sourceIPAddress": shared, "userIdentity": user("alice")]),
+                TS.record(id: "n-1010", time: "2026-11-20T10:10:00Z", overrides: ["sourceIPAddress": shared], removing: ["userIdentity"]),
+                TS.record(id: "b-1020", time: "2026-11-20T10:20:00Z", overrides: ["sourceIPAddress": shared, "userIdentity": user("bob")]),
+            ]
+            try TS.ingest([dir.write(TS.s3Key(name: "origins"), TS.recordsFile(records))], into: db,
+                          options: TS.testOptions(attribute: true))
+            let runner = QueryRunner(database: try TS.openDB(db), now: QueryFixture.now)
+            let query = try QueryFixture.builtIn.query(named: "new-or-rare-source-ips")
+            for arguments in [["since": "2026-11-20T08:00:00Z"], ["since": "2026-11-20T09:45:00Z", "rare_max": "5"]] {
+                let result = try runner.run(query, arguments: arguments)
+                let row = try #require(result.rows.first { $0.first == .text(shared) })
+                let expected = arguments["since"] == "2026-11-20T08:00:00Z"
+                    ? "arn:aws:iam::111122223333:user/alice,arn:aws:iam::111122223333:user/bob,arn:aws:iam::111122223333:user/zed,unknown"
+                    // zed's row lies before the window; bob's (09:30 to 10:20) crosses its start, so the
+                    // address is counted from its events.
+                    : "arn:aws:iam::111122223333:user/alice,arn:aws:iam::111122223333:user/bob,unknown"
+                #expect(row[result.columns.firstIndex(of: "origins") ?? -1] == .text(expected), "\(arguments)")
+                let reference = try QueryAggregateTests.reference(try Self.referenceSQL("new-or-rare-source-ips"),
+                                                                  like: "new-or-rare-source-ips", arguments, on: runner)
+                #expect(result == reference, "\(arguments)")
+            }
         }
     }
 

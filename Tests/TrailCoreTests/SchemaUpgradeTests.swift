@@ -17,6 +17,7 @@ struct SchemaUpgradeTests {
         try db.execute("""
             DROP VIEW event_findings; DROP VIEW event_attribution;
             DROP TABLE service_rollup; DROP TABLE error_events;
+            DROP INDEX activity_rollup_ip; ALTER TABLE activity_rollup DROP COLUMN origin_label;
             DROP INDEX resources_row; DROP INDEX resources_arn; DROP INDEX sessions_cross_account;
             ALTER TABLE resources DROP COLUMN event_row; ALTER TABLE sessions DROP COLUMN chain_roles;
             CREATE INDEX resources_arn ON resources(arn);
@@ -79,7 +80,8 @@ struct SchemaUpgradeTests {
             let upgradedRunner = QueryRunner(database: upgraded, now: QueryFixture.now)
             let fixtureRunner = try QueryFixture.runner()
             for (name, arguments) in [("resource-access", ["resource": "arn:aws:s3:::*"]), ("access-denied", [:]),
-                                      ("cross-account-roles", [:]), ("cis-4-1-unauthorized-api-calls", [:])] {
+                                      ("cross-account-roles", [:]), ("cis-4-1-unauthorized-api-calls", [:]),
+                                      ("new-or-rare-source-ips", ["since": "2026-11-19"])] {
                 let query = try QueryFixture.builtIn.query(named: name)
                 let answer = try upgradedRunner.run(query, arguments: arguments)
                 #expect(answer == (try fixtureRunner.run(query, arguments: arguments)), "\(name)")
@@ -101,6 +103,9 @@ struct SchemaUpgradeTests {
             }
             #expect(throws: Schema.OlderSchemaError.self) {
                 _ = try runner.run(try QueryFixture.builtIn.query(named: "cis-4-1-unauthorized-api-calls"), arguments: [:])
+            }
+            #expect(throws: Schema.OlderSchemaError.self) {
+                _ = try runner.run(try QueryFixture.builtIn.query(named: "new-or-rare-source-ips"), arguments: [:])
             }
             // A column nobody added is still the SQL's mistake.
             #expect(throws: QueryError.self) { _ = try runner.run(sql: "SELECT no_such_column FROM sessions") }

@@ -79,6 +79,26 @@ public enum ActivityRollup {
         GROUP BY session_id, event_source;
         """
 
+    /// How new-or-rare-source-ips names a session's origin: its id, else its type, with the
+    /// detail in parentheses (`arn:aws:iam::…:user/alice`, `aws_service (i-0abc…)`); `unknown`
+    /// for events with no session.
+    static func originLabelSQL(_ session: String) -> String {
+        "coalesce(\(session).origin_id, coalesce(\(session).origin_type, 'unknown')) || coalesce(' (' || \(session).origin_detail || ')', '')"
+    }
+
+    /// Schema 13: each roll-up row carries its session's origin label, and an index by address
+    /// holds what new-or-rare-source-ips reads, in address and origin order.
+    static let originLabelMigrationSQL = """
+        ALTER TABLE activity_rollup ADD COLUMN origin_label TEXT;
+        UPDATE activity_rollup SET origin_label = coalesce((SELECT \(originLabelSQL("s")) FROM sessions s WHERE s.id = activity_rollup.session_id), 'unknown');
+        \(addressIndexSQL)
+        """
+
+    static let addressIndexSQL = """
+        CREATE INDEX IF NOT EXISTS activity_rollup_ip ON activity_rollup(source_ip_address, origin_label, first_ts, last_ts, account, events)
+          WHERE source_ip_address IS NOT NULL;
+        """
+
     static let markCurrentSQL = "INSERT OR REPLACE INTO rollup_state(id, max_event_rowid) VALUES (1, (SELECT max(id) FROM event_rows));"
 
     /// What schema 7 ran: the activity roll-up alone (the hourly one came with 8).
@@ -104,9 +124,12 @@ public enum ActivityRollup {
             ORDER BY session_id
             """)
         let insertActivity = try db.prepare("""
-            INSERT INTO activity_rollup(session_id, account, region, access_key_id, source_ip_address, events, errors, first_ts, last_ts)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO activity_rollup(session_id, account, region, access_key_id, source_ip_address, events, errors, first_ts, last_ts,
+                                        origin_label)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
+        let readLabel = try db.prepare("SELECT \(originLabelSQL("s")) FROM sessions s WHERE s.id = ?")
+        let unknownLabel = Array("unknown".utf8)
         let insertHour = try db.prepare("INSERT INTO hourly_rollup(hour, account, region, events) VALUES (?, ?, ?, ?)")
         let insertService = try db.prepare("""
             INSERT INTO service_rollup(session_id, event_source, events, first_ts, last_ts) VALUES (?, ?, ?, ?, ?)
@@ -136,6 +159,12 @@ public enum ActivityRollup {
         }
         func flushSession() throws {
             endRun()
+            guard session >= 0 else { return }
+            // Looked up once per session, in session order, so the reads of sessions are sequential.
+            readLabel.bindInt(1, session)
+            // As bytes, like the other texts: exactly what the migration's SQL would store.
+            let label = try readLabel.step() ? readLabel.textBytes(0).map(Array.init) : nil
+            readLabel.reset()
             for (key, totals) in groups {
                 insertActivity.bindInt(1, session)
                 bind(insertActivity, 2, key.account)
@@ -146,6 +175,7 @@ public enum ActivityRollup {
                 insertActivity.bindInt(7, totals.errors)
                 insertActivity.bindInt(8, totals.first)
                 insertActivity.bindInt(9, totals.last)
+                bind(insertActivity, 10, label ?? unknownLabel)
                 try insertActivity.step()
                 insertActivity.reset()
             }
