@@ -9,9 +9,9 @@
 -- AWS services calling on someone's behalf write their own name (ec2.amazonaws.com) or
 -- "AWS Internal" as the source address; those are not addresses and are left out.
 --
--- While the roll-up is current, each address is read from it in one pass over its address
--- index: its first sighting ever, the events and last use of its rows that lie wholly inside
--- the window, their origins (the index keeps them in order), and whether a row of it crosses
+-- While the roll-ups are current, each address is read from the address roll-up in one pass:
+-- its first sighting ever, the events and last use of its rows that lie wholly inside
+-- the window, their origins (the table keeps them in order), and whether a row of it crosses
 -- a window boundary, so that its events fall on both sides. Only addresses with such a row, and
 -- that could be listed (new ones, or ones the wholly-inside rows leave rare), are counted from
 -- their events, on the address index, with their sessions' origins. While the roll-up lags the
@@ -25,13 +25,13 @@ addr AS MATERIALIZED (
                        AND (:account IS NULL OR r.account = :account) THEN r.events ELSE 0 END) AS inside,
          max(CASE WHEN r.first_ts >= :since AND (:until IS NULL OR r.last_ts < :until)
                        AND (:account IS NULL OR r.account = :account) THEN r.last_ts END) AS last_ts,
-         -- In origin order: the index delivers each address's rows sorted by origin_label.
+         -- In origin order: the table holds each address's rows sorted by origin_label.
          group_concat(DISTINCT CASE WHEN r.first_ts >= :since AND (:until IS NULL OR r.last_ts < :until)
                                          AND (:account IS NULL OR r.account = :account) THEN r.origin_label END) AS origins,
          max(((r.first_ts < :since AND r.last_ts >= :since) OR (:until IS NOT NULL AND r.first_ts < :until AND r.last_ts >= :until))
              AND (:account IS NULL OR r.account = :account)) AS crossing
-  FROM activity_rollup r INDEXED BY activity_rollup_ip
-  WHERE (SELECT ok FROM fresh) AND r.source_ip_address IS NOT NULL
+  FROM address_rollup r
+  WHERE (SELECT ok FROM fresh)
   GROUP BY r.source_ip_address),
 -- The addresses counted from their events: those a crossing row leaves uncertain, or all of
 -- them while the roll-up lags.

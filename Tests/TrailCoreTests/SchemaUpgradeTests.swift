@@ -3,8 +3,8 @@ import Testing
 @testable import TrailCore
 
 /// Schemas 11 to 13: resources carry their event's row id, sessions their chain as role names,
-/// cross-account role sessions have an index, services per session are rolled up, and failed
-/// calls are kept with their attribution (`error_events`). What an ingest writes, and what the
+/// cross-account role sessions have an index, services per session are rolled up, failed calls
+/// are kept with their attribution (`error_events`), and addresses with their origins. What an ingest writes, and what the
 /// upgrade of an older database fills in, must be the same.
 @Suite("Store: schemas 11 to 13, row-keyed resources, role-name chains, the service roll-up, error_events")
 struct SchemaUpgradeTests {
@@ -16,8 +16,7 @@ struct SchemaUpgradeTests {
         let db = try Database(path: path, mode: .readWrite)
         try db.execute("""
             DROP VIEW event_findings; DROP VIEW event_attribution;
-            DROP TABLE service_rollup; DROP TABLE error_events;
-            DROP INDEX activity_rollup_ip; ALTER TABLE activity_rollup DROP COLUMN origin_label;
+            DROP TABLE service_rollup; DROP TABLE error_events; DROP TABLE address_rollup;
             DROP INDEX resources_row; DROP INDEX resources_arn; DROP INDEX sessions_cross_account;
             ALTER TABLE resources DROP COLUMN event_row; ALTER TABLE sessions DROP COLUMN chain_roles;
             CREATE INDEX resources_arn ON resources(arn);
@@ -65,6 +64,10 @@ struct SchemaUpgradeTests {
             }
             let upgraded = try TrailDatabase.openForReading(path)
             #expect(try upgraded.scalarInt("PRAGMA user_version") == Int64(Schema.latestVersion))
+            // The upgrade is checkpointed: later processes do not replay it from the WAL.
+            #expect(try upgraded.scalarText("PRAGMA journal_mode") == "wal")
+            let wal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+            #expect(wal == 0)
             // Schema 12's service roll-up and 13's error_events, built by the upgrade with the SQL
             // the migrations run.
             try ActivityRollupTests.expectRollupMatchesEvents(upgraded, "upgraded from 10")

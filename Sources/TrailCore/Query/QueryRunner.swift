@@ -142,8 +142,6 @@ public struct QueryRunner {
             // "no such column: r.event_row": the alias is the query's own.
             let column = error.message[range.upperBound...].split(separator: ".").last.map(String.init) ?? ""
             added = Schema.addedColumns[column]
-        } else if let range = error.message.range(of: "no such index: ") {
-            added = Schema.addedIndexes[String(error.message[range.upperBound...])]
         } else {
             added = nil
         }

@@ -1,8 +1,9 @@
 /// The roll-ups: `activity_rollup`, the events summed per session, account, region, access key
 /// and source address, with counts and time span (about 80k rows at 1M events);
-/// `hourly_rollup`, per hour, account and region; and `service_rollup`, per session and
-/// service (about 200k rows at 1M). The key, address and cross-account checks, `top-talkers`
-/// and `log-coverage` read them instead of a million index entries.
+/// `hourly_rollup`, per hour, account and region; `service_rollup`, per session and service
+/// (about 200k rows at 1M); and `address_rollup`, the activity rows that have an address, with
+/// their session's origin, by address. The key, address and cross-account checks,
+/// `top-talkers` and `log-coverage` read them instead of a million index entries.
 ///
 /// They are rebuilt whole rather than kept up to date event by event: the attribution pass moves
 /// events between sessions, and a rebuild from `event_rows` is exact by construction whatever
@@ -86,17 +87,28 @@ public enum ActivityRollup {
         "coalesce(\(session).origin_id, coalesce(\(session).origin_type, 'unknown')) || coalesce(' (' || \(session).origin_detail || ')', '')"
     }
 
-    /// Schema 13: each roll-up row carries its session's origin label, and an index by address
-    /// holds what new-or-rare-source-ips reads, in address and origin order.
-    static let originLabelMigrationSQL = """
-        ALTER TABLE activity_rollup ADD COLUMN origin_label TEXT;
-        UPDATE activity_rollup SET origin_label = coalesce((SELECT \(originLabelSQL("s")) FROM sessions s WHERE s.id = activity_rollup.session_id), 'unknown');
-        \(addressIndexSQL)
+    /// The roll-up's rows that have a source address, with their session's origin label, in
+    /// address and origin order (schema 13): new-or-rare-source-ips reads each address, its
+    /// counts and its sorted origins in one pass over this table instead of looking up the
+    /// session of every address and session. Kept apart so the roll-up's own rows stay narrow.
+    static let addressTableSQL = """
+        CREATE TABLE IF NOT EXISTS address_rollup (
+          source_ip_address TEXT NOT NULL,
+          origin_label TEXT NOT NULL,         -- see originLabelSQL: 'unknown' for events with no session
+          rollup_row INTEGER NOT NULL,        -- the activity_rollup row it copies
+          account TEXT,
+          events INTEGER NOT NULL,
+          first_ts INTEGER NOT NULL,
+          last_ts INTEGER NOT NULL,
+          PRIMARY KEY (source_ip_address, origin_label, rollup_row)) WITHOUT ROWID;
         """
 
-    static let addressIndexSQL = """
-        CREATE INDEX IF NOT EXISTS activity_rollup_ip ON activity_rollup(source_ip_address, origin_label, first_ts, last_ts, account, events)
-          WHERE source_ip_address IS NOT NULL;
+    static let addressRebuildSQL = """
+        DELETE FROM address_rollup;
+        INSERT INTO address_rollup(source_ip_address, origin_label, rollup_row, account, events, first_ts, last_ts)
+        SELECT r.source_ip_address, coalesce(\(originLabelSQL("s")), 'unknown'), r.rowid, r.account, r.events, r.first_ts, r.last_ts
+        FROM activity_rollup r LEFT JOIN sessions s ON s.id = r.session_id
+        WHERE r.source_ip_address IS NOT NULL;
         """
 
     static let markCurrentSQL = "INSERT OR REPLACE INTO rollup_state(id, max_event_rowid) VALUES (1, (SELECT max(id) FROM event_rows));"
@@ -116,7 +128,7 @@ public enum ActivityRollup {
     /// `serviceRebuildSQL`), in about half the time at 1M events and without SQLite's sorters,
     /// whose buffers raised the ingest's peak memory from 173 to 204 MB.
     public static func rebuild(_ db: Database) throws {
-        try db.execute("DELETE FROM activity_rollup; DELETE FROM hourly_rollup; DELETE FROM service_rollup")
+        try db.execute("DELETE FROM activity_rollup; DELETE FROM hourly_rollup; DELETE FROM service_rollup; DELETE FROM address_rollup")
         let read = try db.prepare("""
             SELECT session_id, event_ts, coalesce(recipient_account_id, identity_account_id), aws_region, access_key_id,
                    source_ip_address, error_code IS NOT NULL, event_source
@@ -124,9 +136,12 @@ public enum ActivityRollup {
             ORDER BY session_id
             """)
         let insertActivity = try db.prepare("""
-            INSERT INTO activity_rollup(session_id, account, region, access_key_id, source_ip_address, events, errors, first_ts, last_ts,
-                                        origin_label)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO activity_rollup(session_id, account, region, access_key_id, source_ip_address, events, errors, first_ts, last_ts)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let insertAddress = try db.prepare("""
+            INSERT INTO address_rollup(source_ip_address, origin_label, rollup_row, account, events, first_ts, last_ts)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         let readLabel = try db.prepare("SELECT \(originLabelSQL("s")) FROM sessions s WHERE s.id = ?")
         let unknownLabel = Array("unknown".utf8)
@@ -175,9 +190,19 @@ public enum ActivityRollup {
                 insertActivity.bindInt(7, totals.errors)
                 insertActivity.bindInt(8, totals.first)
                 insertActivity.bindInt(9, totals.last)
-                bind(insertActivity, 10, label ?? unknownLabel)
                 try insertActivity.step()
                 insertActivity.reset()
+                if let address = key.sourceIP {
+                    bind(insertAddress, 1, address)
+                    bind(insertAddress, 2, label ?? unknownLabel)
+                    insertAddress.bindInt(3, db.lastInsertRowID)
+                    bind(insertAddress, 4, key.account)
+                    insertAddress.bindInt(5, totals.events)
+                    insertAddress.bindInt(6, totals.first)
+                    insertAddress.bindInt(7, totals.last)
+                    try insertAddress.step()
+                    insertAddress.reset()
+                }
             }
             groups.removeAll(keepingCapacity: true)
             endServiceRun()

@@ -332,14 +332,15 @@ public enum Schema {
         \(ActivityRollup.serviceTableSQL)
         \(ActivityRollup.serviceRebuildSQL)
         """),
-        Migration(version: 13, summary: "the failed calls with their attribution spelled out, in time order; the activity roll-up names each session's origin and is indexed by address", sql: """
+        Migration(version: 13, summary: "the failed calls with their attribution spelled out, in time order; the address roll-up, with each session's origin", sql: """
         -- cis-4-1 and access-denied read these narrow rows instead of each failed call's event,
         -- session and resources. Rebuilt with the roll-ups; rollup_state covers it too.
         \(ErrorEvents.tableSQL)
         \(ErrorEvents.rebuildSQL)
-        -- new-or-rare-source-ips lists each address's origins from the roll-up, in one pass over
-        -- this index, instead of looking up the session of every address and session.
-        \(ActivityRollup.originLabelMigrationSQL)
+        -- new-or-rare-source-ips lists each address's origins from this table, in one pass,
+        -- instead of looking up the session of every address and session.
+        \(ActivityRollup.addressTableSQL)
+        \(ActivityRollup.addressRebuildSQL)
         """),
     ]
 
@@ -396,14 +397,12 @@ public enum Schema {
     }
 
     /// Tables the queries read that later migrations added, with the version that added them.
-    static let addedTables: [String: Int] = ["activity_rollup": 7, "rollup_state": 7, "hourly_rollup": 8, "service_rollup": 12, "error_events": 13]
+    static let addedTables: [String: Int] = ["activity_rollup": 7, "rollup_state": 7, "hourly_rollup": 8, "service_rollup": 12, "error_events": 13,
+                                                 "address_rollup": 13]
 
     /// Columns the queries read that later migrations added (`resources.event_row`,
     /// `sessions.chain_roles` and `event_attribution.chain_roles`), with that version.
-    static let addedColumns: [String: Int] = ["event_row": 11, "chain_roles": 11, "origin_label": 13]
-
-    /// Indexes the queries name (`INDEXED BY`) that later migrations added, with that version.
-    static let addedIndexes: [String: Int] = ["activity_rollup_ip": 13]
+    static let addedColumns: [String: Int] = ["event_row": 11, "chain_roles": 11]
 
     /// A database an older trail wrote, still without the tables a query reads, because it
     /// could not be upgraded when opened for reading (read-only file, or an ingest holding it).
