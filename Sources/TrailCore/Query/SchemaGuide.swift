@@ -17,6 +17,7 @@ public enum SchemaGuide {
         "activity_rollup": "Events summed per session, account, region, access key and source address; rebuilt by every ingest",
         "hourly_rollup": "Events per hour, account and region; rebuilt by every ingest",
         "service_rollup": "Events per session and service (eventSource); rebuilt by every ingest",
+        "address_rollup": "The activity roll-up's rows that have a source address, with their session's origin, in address and origin order; rebuilt by every ingest",
         "error_events": "Every failed call with its origin, chain, session and resources as event_findings spells them, in time order; rebuilt by every ingest",
         "rollup_state": "The newest event row the roll-ups and error_events cover: trust them only while it is max(event_rows.id)",
     ]
@@ -74,6 +75,15 @@ public enum SchemaGuide {
             "session_id": "sessions.id; 0 for the events with no identity",
             "first_ts": "first event of the session with this service, Unix seconds",
             "last_ts": "last event of the session with this service, Unix seconds",
+        ],
+        "address_rollup": [
+            "origin_label": "the session's origin_id (else origin_type) with its origin_detail in parentheses; unknown for no session",
+            "rollup_row": "the activity_rollup row (rowid) it copies",
+        ],
+        "error_events": [
+            "event_row": "event_rows.id of the failed call",
+            "chain": "the chain's role ARNs joined by ' > ' ('' when direct), as event_findings shows it",
+            "resources": "the record's resource ARNs in order, space-separated, as event_findings shows them",
         ],
         "event_links": [
             "original_key": "the session key the event had at ingest",
