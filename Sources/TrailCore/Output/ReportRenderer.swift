@@ -44,8 +44,8 @@ public struct ReportRenderer: Sendable {
         }
     }
 
-    /// Writes one result as a single-section report of rows prints it; `trail query` hands its
-    /// rows over this way, as bytes.
+    /// Writes `rows` as a report of one section of rows would be written: `trail query` hands
+    /// its rows over this way, as bytes.
     public func write(_ rows: RowBuffer, to sink: ByteSink, note: (String) -> Void) {
         writeRows(rows, to: sink) { text in
             sink.flush()
