@@ -9,18 +9,25 @@
 -- AWS services calling on someone's behalf write their own name (ec2.amazonaws.com) or
 -- "AWS Internal" as the source address; those are not addresses and are left out.
 --
--- While the roll-ups are current, each address is read from the address roll-up in one pass:
--- its first sighting ever, the events and last use of its rows that lie wholly inside
--- the window, their origins (the table keeps them in order), and whether a row of it crosses
--- a window boundary, so that its events fall on both sides. Only addresses with such a row, and
--- that could be listed (new ones, or ones the wholly-inside rows leave rare), are counted from
--- their events, on the address index, with their sessions' origins. While the roll-up lags the
--- events (an ingest in progress, or one that was interrupted), every address is counted from
--- the events. Origins are listed in sorted order so the output does not depend on the plan.
+-- While the roll-ups are current, an address whose whole use lies inside the window (with no
+-- account filter) is listed from its totals over all time (address_totals), and the others
+-- used in the window are read from the address roll-up, each in one pass over its rows: its
+-- events and last use in the rows that lie wholly inside the window, their origins (the table
+-- keeps them in order), and whether a row of it crosses a window boundary, so that its events
+-- fall on both sides. Only addresses with such a row, and that could be listed (new ones, or
+-- ones the wholly-inside rows leave rare), are counted from their events, on the address
+-- index, with their sessions' origins. While the roll-ups lag the events (an ingest in
+-- progress, or one that was interrupted), every address is counted from the events. Origins are
+-- listed in sorted order so the output does not depend on the plan.
 WITH fresh AS MATERIALIZED (
   SELECT coalesce((SELECT max_event_rowid FROM rollup_state), -1) = coalesce((SELECT max(id) FROM event_rows), -1) AS ok),
+whole AS (
+  SELECT t.source_ip_address AS ip, t.first_ts, t.events, t.last_ts, t.origins
+  FROM address_totals t
+  WHERE (SELECT ok FROM fresh) AND :account IS NULL
+    AND t.first_ts >= :since AND (:until IS NULL OR t.last_ts < :until)),
 addr AS MATERIALIZED (
-  SELECT r.source_ip_address AS ip, min(r.first_ts) AS first_ts,
+  SELECT t.source_ip_address AS ip, t.first_ts,
          sum(CASE WHEN r.first_ts >= :since AND (:until IS NULL OR r.last_ts < :until)
                        AND (:account IS NULL OR r.account = :account) THEN r.events ELSE 0 END) AS inside,
          max(CASE WHEN r.first_ts >= :since AND (:until IS NULL OR r.last_ts < :until)
@@ -30,9 +37,11 @@ addr AS MATERIALIZED (
                                          AND (:account IS NULL OR r.account = :account) THEN r.origin_label END) AS origins,
          max(((r.first_ts < :since AND r.last_ts >= :since) OR (:until IS NOT NULL AND r.first_ts < :until AND r.last_ts >= :until))
              AND (:account IS NULL OR r.account = :account)) AS crossing
-  FROM address_rollup r
+  FROM address_totals t CROSS JOIN address_rollup r ON r.source_ip_address = t.source_ip_address
   WHERE (SELECT ok FROM fresh)
-  GROUP BY r.source_ip_address),
+    AND t.last_ts >= :since AND (:until IS NULL OR t.first_ts < :until)
+    AND NOT (:account IS NULL AND t.first_ts >= :since AND (:until IS NULL OR t.last_ts < :until))
+  GROUP BY t.source_ip_address),
 -- The addresses counted from their events: those a crossing row leaves uncertain, or all of
 -- them while the roll-up lags.
 exact AS MATERIALIZED (
@@ -60,6 +69,8 @@ exact_origins AS MATERIALIZED (
                coalesce(s.origin_id, coalesce(s.origin_type, 'unknown')) || coalesce(' (' || s.origin_detail || ')', '') AS origin
         FROM used w LEFT JOIN sessions s ON s.id = w.session_id)),
 listed AS (
+  SELECT ip, first_ts, events, last_ts, origins FROM whole
+  UNION ALL
   SELECT a.ip, a.first_ts, a.inside AS events, a.last_ts, a.origins
   FROM addr a
   WHERE NOT (a.crossing AND (a.first_ts >= :since OR a.inside <= :rare_max))

@@ -58,6 +58,26 @@ struct ActivityRollupTests {
         SELECT source_ip_address, origin_label, rollup_row, account, events, first_ts, last_ts FROM address_rollup ORDER BY 1, 2, 3
         """
 
+    /// Each address's totals computed here from `address_rollup`, the origins sorted in Swift.
+    static func addressTotals(_ db: Database) throws -> [[SQLValue]] {
+        var totals: [String: (first: Int64, last: Int64, events: Int64, origins: Set<String>)] = [:]
+        for row in try db.rows("SELECT source_ip_address, origin_label, first_ts, last_ts, events FROM address_rollup") {
+            guard case .text(let ip) = row[0], case .text(let origin) = row[1], case .integer(let first) = row[2],
+                  case .integer(let last) = row[3], case .integer(let events) = row[4] else { continue }
+            var entry = totals[ip] ?? (Int64.max, Int64.min, 0, [])
+            entry.first = min(entry.first, first)
+            entry.last = max(entry.last, last)
+            entry.events += events
+            entry.origins.insert(origin)
+            totals[ip] = entry
+        }
+        // SQLite's BINARY order is byte order, as the UTF-8 views compare.
+        return totals.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.compactMap { ip in
+            totals[ip].map { [.text(ip), .integer($0.first), .integer($0.last), .integer($0.events),
+                              .text($0.origins.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.joined(separator: ","))] }
+        }
+    }
+
     static func expectRollupMatchesEvents(_ db: Database, _ comment: Comment) throws {
         let rollup = try db.rows(rollupRows)
         #expect(!rollup.isEmpty, comment)
@@ -65,6 +85,7 @@ struct ActivityRollupTests {
         let addresses = try db.rows(addressRows)
         #expect(addresses.count == (try TS.count(db, "SELECT count(*) FROM activity_rollup WHERE source_ip_address IS NOT NULL")), comment)
         #expect(addresses == (try db.rows(addressFromActivity)), comment)
+        #expect(try db.rows("SELECT * FROM address_totals ORDER BY 1") == (try addressTotals(db)), comment)
         let hourly = try db.rows(hourlyRows)
         #expect(!hourly.isEmpty, comment)
         #expect(hourly == (try db.rows(hourlyGroupedEvents)), comment)

@@ -16,7 +16,7 @@ struct SchemaUpgradeTests {
         let db = try Database(path: path, mode: .readWrite)
         try db.execute("""
             DROP VIEW event_findings; DROP VIEW event_attribution;
-            DROP TABLE service_rollup; DROP TABLE error_events; DROP TABLE address_rollup;
+            DROP TABLE service_rollup; DROP TABLE error_events; DROP TABLE address_rollup; DROP TABLE address_totals;
             DROP INDEX resources_row; DROP INDEX resources_arn; DROP INDEX sessions_cross_account;
             ALTER TABLE resources DROP COLUMN event_row; ALTER TABLE sessions DROP COLUMN chain_roles;
             CREATE INDEX resources_arn ON resources(arn);

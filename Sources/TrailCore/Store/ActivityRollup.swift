@@ -1,9 +1,10 @@
 /// The roll-ups: `activity_rollup`, the events summed per session, account, region, access key
 /// and source address, with counts and time span (about 80k rows at 1M events);
 /// `hourly_rollup`, per hour, account and region; `service_rollup`, per session and service
-/// (about 200k rows at 1M); and `address_rollup`, the activity rows that have an address, with
-/// their session's origin, by address. The key, address and cross-account checks,
-/// `top-talkers` and `log-coverage` read them instead of a million index entries.
+/// (about 200k rows at 1M); `address_rollup`, the activity rows that have an address, with
+/// their session's origin, by address; and `address_totals`, each address over all time. The
+/// key, address and cross-account checks, `top-talkers` and `log-coverage` read them instead of
+/// a million index entries.
 ///
 /// They are rebuilt whole rather than kept up to date event by event: the attribution pass moves
 /// events between sessions, and a rebuild from `event_rows` is exact by construction whatever
@@ -111,6 +112,28 @@ public enum ActivityRollup {
         WHERE r.source_ip_address IS NOT NULL;
         """
 
+    /// Each address over all time: its first and last use, its events and its origins, sorted
+    /// (schema 13). An address whose whole use lies inside a window is listed from here by
+    /// new-or-rare-source-ips without reading its rows; at a whole-corpus window, every one is.
+    static let addressTotalsTableSQL = """
+        CREATE TABLE IF NOT EXISTS address_totals (
+          source_ip_address TEXT PRIMARY KEY,
+          first_ts INTEGER NOT NULL,
+          last_ts INTEGER NOT NULL,
+          events INTEGER NOT NULL,
+          origins TEXT NOT NULL) WITHOUT ROWID;   -- its distinct origin labels, sorted, comma-separated
+        """
+
+    /// From `address_rollup`, whose rows arrive in address and origin order: so the origins are
+    /// concatenated sorted (ActivityRollupTests checks them against an explicit sort).
+    static let addressTotalsRebuildSQL = """
+        DELETE FROM address_totals;
+        INSERT INTO address_totals(source_ip_address, first_ts, last_ts, events, origins)
+        SELECT source_ip_address, min(first_ts), max(last_ts), sum(events), group_concat(DISTINCT origin_label)
+        FROM address_rollup
+        GROUP BY source_ip_address;
+        """
+
     static let markCurrentSQL = "INSERT OR REPLACE INTO rollup_state(id, max_event_rowid) VALUES (1, (SELECT max(id) FROM event_rows));"
 
     /// What schema 7 ran: the activity roll-up alone (the hourly one came with 8).
@@ -129,6 +152,7 @@ public enum ActivityRollup {
     /// whose buffers raised the ingest's peak memory from 173 to 204 MB.
     public static func rebuild(_ db: Database) throws {
         try db.execute("DELETE FROM activity_rollup; DELETE FROM hourly_rollup; DELETE FROM service_rollup; DELETE FROM address_rollup")
+        // address_totals and error_events are rebuilt by SQL at the end, from the tables above.
         let read = try db.prepare("""
             SELECT session_id, event_ts, coalesce(recipient_account_id, identity_account_id), aws_region, access_key_id,
                    source_ip_address, error_code IS NOT NULL, event_source
@@ -253,6 +277,7 @@ public enum ActivityRollup {
             try insertHour.step()
             insertHour.reset()
         }
+        try db.execute(addressTotalsRebuildSQL)
         try db.execute(ErrorEvents.rebuildSQL)
         try db.execute(markCurrentSQL)
     }

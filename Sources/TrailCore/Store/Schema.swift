@@ -341,6 +341,8 @@ public enum Schema {
         -- instead of looking up the session of every address and session.
         \(ActivityRollup.addressTableSQL)
         \(ActivityRollup.addressRebuildSQL)
+        \(ActivityRollup.addressTotalsTableSQL)
+        \(ActivityRollup.addressTotalsRebuildSQL)
         """),
     ]
 
@@ -398,7 +400,7 @@ public enum Schema {
 
     /// Tables the queries read that later migrations added, with the version that added them.
     static let addedTables: [String: Int] = ["activity_rollup": 7, "rollup_state": 7, "hourly_rollup": 8, "service_rollup": 12, "error_events": 13,
-                                                 "address_rollup": 13]
+                                                 "address_rollup": 13, "address_totals": 13]
 
     /// Columns the queries read that later migrations added (`resources.event_row`,
     /// `sessions.chain_roles` and `event_attribution.chain_roles`), with that version.
