@@ -18,6 +18,7 @@ public enum SchemaGuide {
         "hourly_rollup": "Events per hour, account and region; rebuilt by every ingest",
         "service_rollup": "Events per session and service (eventSource); rebuilt by every ingest",
         "address_rollup": "The activity roll-up's rows that have a source address, with their session's origin, in address and origin order; rebuilt by every ingest",
+        "address_totals": "Each source address over all time: first and last use, events, its origins sorted; rebuilt by every ingest",
         "error_events": "Every failed call with its origin, chain, session and resources as event_findings spells them, in time order; rebuilt by every ingest",
         "rollup_state": "The newest event row the roll-ups and error_events cover: trust them only while it is max(event_rows.id)",
     ]
