@@ -148,11 +148,11 @@ public enum ActivityRollup {
     /// One pass over the session index, in session order: a session's few groups are summed in
     /// a small dictionary and written when the next session starts, and the hours in another.
     /// The same rows as the migrations' SQL (`activityRebuildSQL`, `hourlyRebuildSQL`,
-    /// `serviceRebuildSQL`), in about half the time at 1M events and without SQLite's sorters,
-    /// whose buffers raised the ingest's peak memory from 173 to 204 MB.
+    /// `serviceRebuildSQL`, `addressRebuildSQL`), in about half the time at 1M events and
+    /// without SQLite's sorters, whose buffers raised the ingest's peak memory from 173 to 204 MB.
+    /// Then `address_totals` and `error_events`, by SQL that needs no sorter either.
     public static func rebuild(_ db: Database) throws {
         try db.execute("DELETE FROM activity_rollup; DELETE FROM hourly_rollup; DELETE FROM service_rollup; DELETE FROM address_rollup")
-        // address_totals and error_events are rebuilt by SQL at the end, from the tables above.
         let read = try db.prepare("""
             SELECT session_id, event_ts, coalesce(recipient_account_id, identity_account_id), aws_region, access_key_id,
                    source_ip_address, error_code IS NOT NULL, event_source
