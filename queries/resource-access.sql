@@ -9,18 +9,37 @@
 -- example: trail query resource-access --resource 'arn:aws:s3:::my-app-bucket/*'
 -- example: trail query resource-access --resource arn:aws:iam::444455556666:role/ProdAdmin
 --
--- Matching is case-sensitive (S3 keys are) and uses the index on resources.arn for a literal
--- prefix; CROSS JOIN keeps SQLite reading the matching resources first.
-SELECT a.event_time AS time, r.arn AS resource, a.account_id AS account,
-       a.origin_type, a.origin_id, a.origin_detail,
-       coalesce(a.chain_roles, '(direct)') AS chain,
-       replace(a.event_source, '.amazonaws.com', '') || ':' || a.event_name AS event,
-       a.error_code AS error, a.event_id
-FROM resources r CROSS JOIN event_attribution a ON a.event_rowid = r.event_row
-WHERE r.arn GLOB :resource
-  AND (:since IS NULL OR a.event_ts >= :since)
-  AND (:until IS NULL OR a.event_ts < :until)
-  AND (:account IS NULL OR a.account_id = :account)
-  AND (:event IS NULL OR a.event_name LIKE :event ESCAPE '\')
-  AND (NOT :errors_only OR a.error_code IS NOT NULL)
-ORDER BY a.event_ts, a.event_id, r.position;
+-- Matching is case-sensitive (S3 keys are). The matches come from resource_events, keyed by
+-- ARN, so those of a literal prefix are neighbours; an event the attribution moved to another
+-- session is found in event_links. Events stored after its last append (an ingest in progress)
+-- are read from resources and the events, so the answer is exact at every moment. Each
+-- session's origin and chain come from the narrow sessions_display, not its wide row.
+WITH mark AS MATERIALIZED (
+  SELECT coalesce((SELECT max_event_rowid FROM resource_events_state), 0) AS row),
+hits AS (
+  SELECT x.event_ts, x.event_id, x.position, x.arn, x.event_time, x.account, x.event_source, x.event_name, x.error_code,
+         coalesce(l.session_id, x.session_id) AS session_id
+  FROM resource_events x LEFT JOIN event_links l ON l.event_rowid = x.event_row
+  WHERE x.arn GLOB :resource
+    AND (:since IS NULL OR x.event_ts >= :since)
+    AND (:until IS NULL OR x.event_ts < :until)
+    AND (:account IS NULL OR x.account = :account)
+    AND (:event IS NULL OR x.event_name LIKE :event ESCAPE '\')
+    AND (NOT :errors_only OR x.error_code IS NOT NULL)
+  UNION ALL
+  SELECT e.event_ts, e.event_id, r.position, r.arn, e.event_time, coalesce(e.recipient_account_id, e.identity_account_id),
+         e.event_source, e.event_name, e.error_code, e.session_id
+  FROM mark CROSS JOIN resources r CROSS JOIN event_rows e ON e.id = r.event_row
+  WHERE r.event_row > mark.row AND r.arn GLOB :resource
+    AND (:since IS NULL OR e.event_ts >= :since)
+    AND (:until IS NULL OR e.event_ts < :until)
+    AND (:account IS NULL OR coalesce(e.recipient_account_id, e.identity_account_id) = :account)
+    AND (:event IS NULL OR e.event_name LIKE :event ESCAPE '\')
+    AND (NOT :errors_only OR e.error_code IS NOT NULL))
+SELECT h.event_time AS time, h.arn AS resource, h.account,
+       coalesce(s.origin_type, 'unknown') AS origin_type, s.origin_id, s.origin_detail,
+       coalesce(s.chain_roles, '(direct)') AS chain,
+       replace(h.event_source, '.amazonaws.com', '') || ':' || h.event_name AS event,
+       h.error_code AS error, h.event_id
+FROM hits h LEFT JOIN sessions s INDEXED BY sessions_display ON s.id = h.session_id
+ORDER BY h.event_ts, h.event_id, h.position;

@@ -2,11 +2,12 @@ import Foundation
 import Testing
 @testable import TrailCore
 
-/// Schemas 11 to 13: resources carry their event's row id, sessions their chain as role names,
+/// Schemas 11 to 14: resources carry their event's row id, sessions their chain as role names,
 /// cross-account role sessions have an index, services per session are rolled up, failed calls
-/// are kept with their attribution (`error_events`), and addresses with their origins. What an ingest writes, and what the
+/// are kept with their attribution (`error_events`), addresses with their origins, and the
+/// resources by ARN with their events (`resource_events`). What an ingest writes, and what the
 /// upgrade of an older database fills in, must be the same.
-@Suite("Store: schemas 11 to 13, row-keyed resources, role-name chains, the service roll-up, error_events")
+@Suite("Store: schemas 11 to 14, row-keyed resources, role-name chains, the service roll-up, error_events, resource_events")
 struct SchemaUpgradeTests {
     /// A copy of the fixture as trail wrote it at schema 10: resources keyed by the text event id
     /// alone, sessions without `chain_roles`, the views as they were.
@@ -17,7 +18,8 @@ struct SchemaUpgradeTests {
         try db.execute("""
             DROP VIEW event_findings; DROP VIEW event_attribution;
             DROP TABLE service_rollup; DROP TABLE error_events; DROP TABLE address_rollup; DROP TABLE address_totals;
-            DROP INDEX resources_row; DROP INDEX resources_arn; DROP INDEX sessions_cross_account;
+            DROP TABLE resource_events; DROP TABLE resource_events_state; DROP INDEX sessions_display;
+            DROP INDEX resources_row; DROP INDEX sessions_cross_account;
             ALTER TABLE resources DROP COLUMN event_row; ALTER TABLE sessions DROP COLUMN chain_roles;
             CREATE INDEX resources_arn ON resources(arn);
             \(Schema.attributionViewsSQL(version: 10))
@@ -49,7 +51,7 @@ struct SchemaUpgradeTests {
         // A direct session has none: the queries show "(direct)".
         #expect(try TS.count(db, "SELECT count(*) FROM sessions WHERE chain = '[]' AND chain_roles IS NOT NULL") == 0)
         #expect(try Self.indexColumns(db, "resources_row") == ["event_row", "position", "arn"])
-        #expect(try Self.indexColumns(db, "resources_arn") == ["arn", "event_row", "position"])
+        #expect(try Self.indexColumns(db, "sessions_display") == ["id", "origin_type", "origin_id", "origin_detail", "chain_roles"])
         // Kept for SQL written against the text id.
         #expect(try Self.indexColumns(db, "resources_event") == ["event_id"])
     }
@@ -76,7 +78,12 @@ struct SchemaUpgradeTests {
             #expect(try upgraded.rows(resources) == (try fixture.rows(resources)))
             let chains = "SELECT id, chain, chain_roles FROM sessions ORDER BY id"
             #expect(try upgraded.rows(chains) == (try fixture.rows(chains)))
-            #expect(try Self.indexColumns(upgraded, "resources_arn") == ["arn", "event_row", "position"])
+            // Schema 14: the resources by ARN, filled by the upgrade, replace the ARN index.
+            try ResourceEventsTests.expectComplete(upgraded, "upgraded from 10")
+            let byARN = "SELECT * FROM resource_events ORDER BY arn, event_ts, event_id, position"
+            #expect(try upgraded.rows(byARN) == (try fixture.rows(byARN)))
+            #expect(try TS.count(upgraded, "SELECT count(*) FROM sqlite_master WHERE name = 'resources_arn'") == 0)
+            #expect(try Self.indexColumns(upgraded, "sessions_display") == ["id", "origin_type", "origin_id", "origin_detail", "chain_roles"])
             #expect(try Self.indexColumns(upgraded, "sessions_cross_account") == ["origin_account", "origin_type", "origin_id", "account_id", "role_arn"])
             #expect(try Self.indexColumns(upgraded, "resources_event") == ["event_id"])
 
@@ -112,6 +119,27 @@ struct SchemaUpgradeTests {
             }
             // A column nobody added is still the SQL's mistake.
             #expect(throws: QueryError.self) { _ = try runner.run(sql: "SELECT no_such_column FROM sessions") }
+        }
+    }
+
+    @Test("when a schema 13 database cannot be upgraded, resource-access says why, whichever part of schema 14 it misses")
+    func olderThanResourceEvents() throws {
+        try TS.withTempDir { dir in
+            for (name, missing) in [("no-table.db", "DROP TABLE resource_events; DROP TABLE resource_events_state; DROP INDEX sessions_display"),
+                                    ("no-index.db", "DROP INDEX sessions_display")] {
+                let path = dir.file(name)
+                try FileManager.default.copyItem(atPath: QueryFixture.databasePath, toPath: path)
+                try Database(path: path, mode: .readWrite).execute("\(missing); PRAGMA user_version = 13")
+                let runner = QueryRunner(database: try Database(path: path, mode: .readOnly), now: QueryFixture.now)
+                #expect(throws: Schema.OlderSchemaError.self, "\(name)") {
+                    _ = try runner.run(try QueryFixture.builtIn.query(named: "resource-access"), arguments: ["resource": "arn:*"])
+                }
+                // Once it can be written, the upgrade adds what was missing.
+                let upgraded = try TrailDatabase.openForReading(path)
+                let answer = try QueryRunner(database: upgraded, now: QueryFixture.now)
+                    .run(try QueryFixture.builtIn.query(named: "resource-access"), arguments: ["resource": "arn:*"])
+                #expect(answer.rows.count == 20, "\(name)")
+            }
         }
     }
 

@@ -212,6 +212,9 @@ public final class Ingester {
         // temporary files instead).
         try db.execute("PRAGMA cache_size = -16384; PRAGMA shrink_memory")
         for index in Schema.eventIndexes { try db.execute(index.sql) }
+        // The new resources by ARN, after the indexes: it finds them through resources_row.
+        // Also catches up after a load that was interrupted before this step.
+        try db.transaction { try ResourceEvents.append(db) }
         summary.indexSeconds = Date().timeIntervalSince(start) - summary.loadSeconds
 
         if options.attribute {

@@ -132,12 +132,14 @@ public struct QueryRunner {
         return rows
     }
 
-    /// A table or column a later schema added, missing from a database an older trail wrote, is
+    /// A table, index or column a later schema added, missing from a database an older trail wrote, is
     /// not the SQL's fault.
     private func olderSchema(_ error: DatabaseError) -> Error? {
         let added: Int?
         if let range = error.message.range(of: "no such table: ") {
             added = Schema.addedTables[String(error.message[range.upperBound...])]
+        } else if let range = error.message.range(of: "no such index: ") {
+            added = Schema.addedIndexes[String(error.message[range.upperBound...])]
         } else if let range = error.message.range(of: "no such column: ") {
             // "no such column: r.event_row": the alias is the query's own.
             let column = error.message[range.upperBound...].split(separator: ".").last.map(String.init) ?? ""

@@ -56,13 +56,13 @@ public enum Schema {
         ]
     }
 
-    /// An event's resources in order, and the events naming an ARN, each read from its index
-    /// alone: both carry the event's row id, so the event is found by rowid, not by its text id.
-    /// (Schema 11; before it, the ARN index held the bare ARN.) `resources_event` stays for the
-    /// SQL users wrote against the text id: without it, each lookup scans every resource.
+    /// An event's resources in order, read from the index alone: it carries the event's row id,
+    /// so the event is found by rowid, not by its text id (schema 11). `resources_event` stays
+    /// for the SQL users wrote against the text id: without it, each lookup scans every
+    /// resource. The events naming an ARN are found in `resource_events`, keyed by ARN (schema
+    /// 14 replaced the `resources_arn` index with it).
     static let resourceIndexes: [(name: String, sql: String)] = [
         ("resources_row", "CREATE INDEX IF NOT EXISTS resources_row ON resources(event_row, position, arn)"),
-        ("resources_arn", "CREATE INDEX IF NOT EXISTS resources_arn ON resources(arn, event_row, position)"),
         ("resources_event", "CREATE INDEX IF NOT EXISTS resources_event ON resources(event_id)"),
     ]
 
@@ -308,8 +308,9 @@ public enum Schema {
         CREATE INDEX IF NOT EXISTS sessions_identity ON sessions(origin_id, origin_detail, session_arn);
         """),
         Migration(version: 11, summary: "resources point at their event's row; sessions keep their chain as role names; an index of the cross-account role sessions", sql: """
-        -- An event's resources, and the events naming an ARN, are found by the event's rowid
-        -- instead of a second search by its text id in a million-entry index.
+        -- An event's resources are found by the event's rowid instead of a second search by its
+        -- text id in a million-entry index. (This also built an ARN index, resources_arn, until
+        -- schema 14 replaced it with resource_events.)
         ALTER TABLE resources ADD COLUMN event_row INTEGER;
         UPDATE resources SET event_row = (SELECT e.id FROM event_rows e WHERE e.event_id = resources.event_id);
         DROP INDEX IF EXISTS resources_arn;
@@ -343,6 +344,16 @@ public enum Schema {
         \(ActivityRollup.addressRebuildSQL)
         \(ActivityRollup.addressTotalsTableSQL)
         \(ActivityRollup.addressTotalsRebuildSQL)
+        """),
+        Migration(version: 14, summary: "the resources each event names, with the event's time, call and error, in ARN order", sql: """
+        -- resource-access reads the matches of an ARN glob as neighbouring narrow rows instead of
+        -- a random read of each match's event row. Keyed by ARN, it replaces resources_arn.
+        \(ResourceEvents.tableSQL)
+        \(ResourceEvents.appendSQL)
+        DROP INDEX IF EXISTS resources_arn;
+        -- What a row prints of its session (origin and chain), looked up by id in a narrow index
+        -- instead of the session's kilobyte-wide row: resource-access reads thousands of them.
+        CREATE INDEX IF NOT EXISTS sessions_display ON sessions(id, origin_type, origin_id, origin_detail, chain_roles);
         """),
     ]
 
@@ -400,7 +411,11 @@ public enum Schema {
 
     /// Tables the queries read that later migrations added, with the version that added them.
     static let addedTables: [String: Int] = ["activity_rollup": 7, "rollup_state": 7, "hourly_rollup": 8, "service_rollup": 12, "error_events": 13,
-                                                 "address_rollup": 13, "address_totals": 13]
+                                                 "address_rollup": 13, "address_totals": 13,
+                                                 "resource_events": 14, "resource_events_state": 14]
+
+    /// Indexes the queries name (`INDEXED BY`) that later migrations added.
+    static let addedIndexes: [String: Int] = ["sessions_display": 14]
 
     /// Columns the queries read that later migrations added (`resources.event_row`,
     /// `sessions.chain_roles` and `event_attribution.chain_roles`), with that version.
