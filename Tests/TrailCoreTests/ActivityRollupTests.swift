@@ -170,8 +170,7 @@ struct ActivityRollupTests {
     @Test("while the roll-up lags the events, the queries count from the events and still agree")
     func queriesAgreeWhenLagging() throws {
         try TS.withTempDir { dir in
-            let path = dir.file("lagging.db")
-            try FileManager.default.copyItem(atPath: QueryFixture.databasePath, toPath: path)
+            let path = try QueryFixture.copy(in: dir, named: "lagging.db")
             do {
                 let writer = try TrailDatabase.openForWriting(path)
                 // As if events had been committed after the last rebuild, and the roll-up were wrong.

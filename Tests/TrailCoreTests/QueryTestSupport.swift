@@ -50,6 +50,13 @@ enum QueryFixture {
 
     static func open() throws -> Database { try TrailDatabase.openForReading(databasePath) }
 
+    /// A copy of the fixture database at `name` in `dir`, for a test that changes it.
+    static func copy(in dir: TS.TempDir, named name: String) throws -> String {
+        let path = dir.file(name)
+        try FileManager.default.copyItem(atPath: databasePath, toPath: path)
+        return path
+    }
+
     static func removeDatabaseFolder() {
         try? FileManager.default.removeItem(at: URL(fileURLWithPath: databasePath).deletingLastPathComponent())
     }

@@ -84,8 +84,7 @@ struct ResourceEventsTests {
     @Test("resource-access reads resource_events for what it covers")
     func readsTheTable() throws {
         try TS.withTempDir { dir in
-            let path = dir.file("marked.db")
-            try FileManager.default.copyItem(atPath: QueryFixture.databasePath, toPath: path)
+            let path = try QueryFixture.copy(in: dir, named: "marked.db")
             try TrailDatabase.openForWriting(path).execute("UPDATE resource_events SET event_name = 'FromTheTable'")
             let runner = QueryRunner(database: try TS.openDB(path), now: QueryFixture.now)
             let result = try runner.run(try QueryFixture.builtIn.query(named: "resource-access"), arguments: ["resource": "*"])
@@ -97,8 +96,7 @@ struct ResourceEventsTests {
     @Test("while resource_events lags the events (an ingest in progress or interrupted), the rest is read from the events")
     func agreesWhenLagging() throws {
         try TS.withTempDir { dir in
-            let path = dir.file("lagging.db")
-            try FileManager.default.copyItem(atPath: QueryFixture.databasePath, toPath: path)
+            let path = try QueryFixture.copy(in: dir, named: "lagging.db")
             do {
                 let writer = try TrailDatabase.openForWriting(path)
                 // As if the last ten events had been committed and the append not run yet.

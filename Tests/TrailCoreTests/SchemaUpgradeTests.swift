@@ -12,8 +12,7 @@ struct SchemaUpgradeTests {
     /// A copy of the fixture as trail wrote it at schema 10: resources keyed by the text event id
     /// alone, sessions without `chain_roles`, the views as they were.
     static func schema10Copy(in dir: TS.TempDir) throws -> String {
-        let path = dir.file("schema10.db")
-        try FileManager.default.copyItem(atPath: QueryFixture.databasePath, toPath: path)
+        let path = try QueryFixture.copy(in: dir, named: "schema10.db")
         let db = try Database(path: path, mode: .readWrite)
         try db.execute("""
             DROP VIEW event_findings; DROP VIEW event_attribution;
@@ -127,8 +126,7 @@ struct SchemaUpgradeTests {
         try TS.withTempDir { dir in
             for (name, missing) in [("no-table.db", "DROP TABLE resource_events; DROP TABLE resource_events_state; DROP INDEX sessions_display"),
                                     ("no-index.db", "DROP INDEX sessions_display")] {
-                let path = dir.file(name)
-                try FileManager.default.copyItem(atPath: QueryFixture.databasePath, toPath: path)
+                let path = try QueryFixture.copy(in: dir, named: name)
                 try Database(path: path, mode: .readWrite).execute("\(missing); PRAGMA user_version = 13")
                 let runner = QueryRunner(database: try Database(path: path, mode: .readOnly), now: QueryFixture.now)
                 #expect(throws: Schema.OlderSchemaError.self, "\(name)") {

@@ -2,8 +2,8 @@
 /// its event (time, account, call, error), stored in ARN order (schema 14).
 ///
 /// `resource-access` matches a glob such as `arn:aws:s3:::bucket/*` against the ARNs. Through
-/// `resources` and the events, each match costs a random read of its kilobyte-wide event row:
-/// 15.8k of them, two thirds of the query's time, for one busy bucket over three days at 1M
+/// `resources` and the events, each match costs a random read of its ~770-byte event row:
+/// 15.8k of them, about half of the query's SQL, for one busy bucket over three days at 1M
 /// events. Here the matches of a prefix are neighbours, one narrow row each.
 ///
 /// Unlike the roll-ups, nothing here changes once written: the event's own fields are fixed,
