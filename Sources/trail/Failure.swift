@@ -9,8 +9,9 @@ func fail(_ error: Error) -> ExitCode {
     case let e as TrailFailure: (status, message) = (e.exitStatus, "\(e)")
     case let e as DatabaseError: (status, message) = (.databaseError, "database: \(e)")
     case let e as TrailDatabase.MissingDatabase: (status, message) = (.databaseError, "\(e)")
-    case let e as Schema.NewerSchemaError: (status, message) = (.databaseError, "\(e)")
-    case let e as Schema.OlderSchemaError: (status, message) = (.databaseError, "\(e)")
+    case let e as Schema.NewerFormatError: (status, message) = (.databaseError, "\(e)")
+    case let e as Schema.OlderFormatError: (status, message) = (.databaseError, "\(e)")
+    case let e as Schema.ForeignDatabaseError: (status, message) = (.databaseError, "\(e)")
     case let e as InputError: (status, message) = (.usage, "\(e)")
     default: (status, message) = (.databaseError, "\(error)")
     }

@@ -12,6 +12,7 @@ struct Trail: ParsableCommand {
           trail who ProdAdmin           # who acted under a role, by which chains
           trail did alice --since 7d    # what an identity did, through any chain
           trail explain <event-id>      # why an event was attributed as it was
+          trail show <event-id>         # the record itself, byte for byte
           trail query --list            # named queries (trail schema: the tables)
           trail report --all --since 24h  # CIS and hygiene checks, who did each
 
@@ -21,7 +22,7 @@ struct Trail: ParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [IngestCommand.self, StatsCommand.self, QueryCommand.self, SchemaCommand.self, WhoCommand.self,
-                      DidCommand.self, SessionCommand.self, KeyCommand.self, ExplainCommand.self, ReportCommand.self, PolicyCommand.self]
+                      DidCommand.self, SessionCommand.self, KeyCommand.self, ExplainCommand.self, ShowCommand.self, ReportCommand.self, PolicyCommand.self]
     )
 }
 

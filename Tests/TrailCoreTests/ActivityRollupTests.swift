@@ -308,43 +308,4 @@ struct ActivityRollupTests {
             #expect(result == reference)
         }
     }
-
-    /// A copy of the fixture as trail wrote it before the roll-up existed (schema 6).
-    static func schema6Copy(in dir: TS.TempDir) throws -> String {
-        let path = try SchemaUpgradeTests.schema10Copy(in: dir)
-        let db = try Database(path: path, mode: .readWrite)
-        try db.execute("""
-            DROP TABLE activity_rollup; DROP TABLE hourly_rollup; DROP TABLE rollup_state;
-            DROP INDEX sessions_identity; DROP INDEX sessions_roles; PRAGMA user_version = 6
-            """)
-        return path
-    }
-
-    @Test("a database from before the roll-up gains it when opened for reading")
-    func upgradeOnRead() throws {
-        try TS.withTempDir { dir in
-            let path = try Self.schema6Copy(in: dir)
-            let db = try TrailDatabase.openForReading(path)
-            #expect(try db.scalarInt("PRAGMA user_version") == Int64(Schema.latestVersion))
-            try Self.expectRollupMatchesEvents(db, "upgraded on open")
-            let runner = QueryRunner(database: db, now: QueryFixture.now)
-            #expect(try runner.run(try QueryFixture.builtIn.query(named: "hygiene-keys-many-ips"), arguments: ["min_ips": "1"]).rows.count == 1)
-        }
-    }
-
-    @Test("when an older database cannot be upgraded, a query that needs the roll-up says why")
-    func olderSchemaError() throws {
-        try TS.withTempDir { dir in
-            let path = try Self.schema6Copy(in: dir)
-            // Opened read-only without the upgrade, as when the file cannot be written.
-            let runner = QueryRunner(database: try Database(path: path, mode: .readOnly), now: QueryFixture.now)
-            #expect(throws: Schema.OlderSchemaError.self) {
-                _ = try runner.run(try QueryFixture.builtIn.query(named: "hygiene-keys-many-ips"), arguments: [:])
-            }
-            // Queries that do not read the roll-up still answer.
-            #expect(try runner.run(try QueryFixture.builtIn.query(named: "console-logins"), arguments: [:]).columns.isEmpty == false)
-            // Mistakes in SQL remain SQL errors.
-            #expect(throws: QueryError.self) { _ = try runner.run(sql: "SELECT * FROM no_such_table_here") }
-        }
-    }
 }

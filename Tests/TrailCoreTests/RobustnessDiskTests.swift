@@ -96,7 +96,7 @@ struct RobustnessDiskTests {
             let db = root.appendingPathComponent("new.db").path
             do {
                 let handle = try Database(path: db)
-                try handle.execute("PRAGMA user_version = \(Schema.latestVersion + 1); CREATE TABLE future(x)")
+                try handle.execute("PRAGMA application_id = \(Schema.applicationID); PRAGMA user_version = \(Schema.formatVersion + 1); CREATE TABLE future(x)")
             }
             let ingest = try Self.shell("exec '\(trail)' ingest --quiet --db '\(db)' '\(Self.sampleLogs)'")
             #expect(ingest.status == 3)
@@ -106,25 +106,38 @@ struct RobustnessDiskTests {
         }
     }
 
-    @Test("migrations: every schema version upgrades to the latest, keeping the data")
-    func migrationsFromEveryVersion() throws {
-        // Version 0 is an empty file (or a database trail never touched); each released
-        // version's migration is replayed from there, with a row in place, then upgraded.
-        for start in 0..<Schema.latestVersion {
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("trail-mig-\(UUID().uuidString).db").path
-            defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test("a database of the unreleased schemas before format 1, or of another program, is refused untouched")
+    func olderAndForeignDatabases() throws {
+        try Self.withDirectory { root, trail in
+            let older = root.appendingPathComponent("older.db").path
+            let foreign = root.appendingPathComponent("foreign.db").path
             do {
-                let db = try Database(path: path)
-                try db.execute("CREATE TABLE keepme(x); INSERT INTO keepme VALUES (42)")
-                for migration in Schema.migrations where migration.version <= start {
-                    try db.execute(migration.sql)
-                    try db.execute("PRAGMA user_version = \(migration.version)")
+                let handle = try Database(path: older)
+                try handle.execute("CREATE TABLE files(id); CREATE TABLE sessions(id); PRAGMA user_version = 14")
+                let other = try Database(path: foreign)
+                try other.execute("CREATE TABLE notes(x); INSERT INTO notes VALUES ('keep me')")
+            }
+            let olderBytes = try Data(contentsOf: URL(fileURLWithPath: older))
+            let foreignBytes = try Data(contentsOf: URL(fileURLWithPath: foreign))
+            for (db, expected) in [(older, "before database format 1 (its schema 14)"), (foreign, "SQLite database of another program")] {
+                for command in ["ingest --quiet --db '\(db)' '\(Self.sampleLogs)'", "stats --db '\(db)'", "who --db '\(db)' x"] {
+                    let run = try Self.shell("exec '\(trail)' \(command)")
+                    #expect(run.status == 3, "\(command)")
+                    #expect(run.stderr.contains(expected), "\(command): \(run.stderr)")
+                    #expect(run.stderr.split(separator: "\n").count == 1, "\(command): \(run.stderr)")
                 }
             }
-            let upgraded = try TrailDatabase.openForWriting(path)
-            #expect(try upgraded.scalarInt("PRAGMA user_version") == Int64(Schema.latestVersion))
-            #expect(try upgraded.scalarInt("SELECT x FROM keepme") == 42)
-            #expect(try upgraded.scalarInt("SELECT count(*) FROM sqlite_master WHERE name = 'event_attribution'") == 1)
+            // Not converted (no trail tables, no switch to WAL): the bytes are as they were.
+            #expect(try Data(contentsOf: URL(fileURLWithPath: older)) == olderBytes)
+            #expect(try Data(contentsOf: URL(fileURLWithPath: foreign)) == foreignBytes)
+            #expect(!FileManager.default.fileExists(atPath: foreign + "-wal"))
+            // An empty file is a new database.
+            let empty = root.appendingPathComponent("empty.db").path
+            #expect(FileManager.default.createFile(atPath: empty, contents: Data()))
+            #expect(try Self.shell("exec '\(trail)' ingest --quiet --db '\(empty)' '\(Self.sampleLogs)'").status == 0)
+            let made = try Database(path: empty, mode: .readOnly)
+            #expect(try made.scalarInt("PRAGMA application_id") == Schema.applicationID)
+            #expect(try made.scalarInt("PRAGMA user_version") == Int64(Schema.formatVersion))
         }
     }
 }

@@ -102,7 +102,7 @@ final class Issuance {
                \(j("service_event_details", "$.role_name")),
                coalesce(\(j("response_elements", "$.ConsoleLogin")), \(j("response_elements", "$.SwitchRole"))),
                \(j("request_parameters", "$.targetPrincipal"))
-        FROM events
+        FROM event_rows AS events
         WHERE (event_name IN ('AssumeRole','AssumeRoleWithSAML','AssumeRoleWithWebIdentity','GetSessionToken','GetFederationToken','AssumeRoot')
                 AND event_source = 'sts.amazonaws.com')
            OR (event_name IN ('ConsoleLogin','SwitchRole') AND event_source = 'signin.amazonaws.com')

@@ -100,6 +100,7 @@ struct RecordNormalizer {
         file.creationTimes.append(creationTime ?? Int64.min)
         file.recordIndexes.append(Int32(index))
         file.isInsight.append(isInsightRecord(scanner, file))
+        file.recordSpans.append(raw)
         for (arn, type, account) in resources {
             file.resources.append(ResourceEntry(record: recordNumber, arn: arn, type: type, accountID: account))
         }

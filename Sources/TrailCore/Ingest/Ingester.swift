@@ -51,7 +51,8 @@ public final class Ingester {
         /// Roughly what the result holds in memory while it waits for the writer.
         var residentBytes: Int {
             guard case .parsed(_, _, let file, _) = self else { return 0 }
-            return file.buffer.count + file.scratch.count + file.fields.count * MemoryLayout<FieldValue>.stride
+            return file.buffer.count + file.scratch.count + (file.archive?.count ?? 0) + (file.scratchArchive?.count ?? 0)
+                + file.fields.count * MemoryLayout<FieldValue>.stride
         }
     }
 
@@ -275,7 +276,13 @@ public final class Ingester {
         if let original = ledger.ingestedHashes[hash], ledger.byPath[ledgerPath]?.id != original {
             return .duplicate(input, identity, of: original)
         }
-        let parsed = LogFileDecoder.decode(bytes, expecting: input.kind == .digest ? .digest : .events)
+        var parsed = LogFileDecoder.decode(bytes, expecting: input.kind == .digest ? .digest : .events)
+        // The store keeps the input's gzip stream; compressing a plain one is the parser
+        // thread's work, not the writer's.
+        parsed.archive = Gunzip.isGzip(bytes) ? bytes : parsed.buffer.withUnsafeBufferPointer { RecordArchive.gzip($0) }
+        if parsed.recordSpans.contains(where: { $0.kind == .scratchText }) {
+            parsed.scratchArchive = parsed.scratch.withUnsafeBufferPointer { RecordArchive.gzip($0) }
+        }
         return .parsed(input, identity, parsed, compressedBytes: bytes.count)
     }
 }

@@ -98,15 +98,44 @@ public enum EventColumn: Int, CaseIterable, Sendable {
     /// Columns whose value is stored as the record's JSON text, whatever its type.
     public var isVerbatimJSON: Bool { rawValue >= EventColumn.userIdentity.rawValue }
 
-    /// Columns that repeat from event to event (every call of a session carries the same
-    /// `userIdentity`): `event_rows` stores an id into `interned_text`, and the `events` view
-    /// shows the text under the column's usual name.
-    public var isInterned: Bool {
+    /// Where a verbatim column's value lies in the record, as lowercase member names from the
+    /// top: the `events` view reads it from the stored record (`trail_field`), matched as the
+    /// normaliser matches keys (case-insensitively, the last occurrence winning).
+    public var recordPath: String? {
         switch self {
-        case .userIdentity, .userAgent, .tlsDetails, .inScopeOf, .onBehalfOf, .webIDFederationData: return true
-        default: return false
+        case .userIdentity: return "useridentity"
+        case .webIDFederationData: return "useridentity.sessioncontext.webidfederationdata"
+        case .onBehalfOf: return "useridentity.onbehalfof"
+        case .inScopeOf: return "useridentity.inscopeof"
+        case .invokedByDelegate: return "useridentity.invokedbydelegate"
+        case .requestParameters: return "requestparameters"
+        case .responseElements: return "responseelements"
+        case .additionalEventData: return "additionaleventdata"
+        case .serviceEventDetails: return "serviceeventdetails"
+        case .tlsDetails: return "tlsdetails"
+        case .addendum: return "addendum"
+        case .edgeDeviceDetails: return "edgedevicedetails"
+        case .eventContext: return "eventcontext"
+        case .insightDetails: return "insightdetails"
+        default: return nil
         }
     }
+
+    /// Columns `event_rows` stores. The verbatim JSON members are not copied out of the record:
+    /// the record itself is kept, as the input's own compressed bytes (`blobs`), and the view
+    /// reads them from it. `extra` is stored: it is assembled by trail and almost always NULL.
+    public var isStored: Bool { recordPath == nil || isStoredForIssuingCalls }
+
+    /// Members stored for the issuing calls alone (`Schema.issuingCalls`: STS, sign-in and
+    /// Identity Center) and NULL in every other row: the attribution reads them from every
+    /// such call on each run, which must not inflate inputs.
+    public var isStoredForIssuingCalls: Bool {
+        self == .requestParameters || self == .responseElements || self == .additionalEventData || self == .serviceEventDetails
+    }
+
+    /// Stored columns that repeat from event to event (user agents): `event_rows` stores an id
+    /// into `interned_text`, and the `events` view shows the text under the column's usual name.
+    public var isInterned: Bool { self == .userAgent }
 
     /// The column's name in `event_rows`.
     public var storageName: String { isInterned ? name + "_ref" : name }

@@ -53,8 +53,16 @@ public struct ParsedFile: Sendable {
     public var recordIndexes: [Int32] = []
     /// Per record: an Insights event, stored apart from API activity.
     public var isInsight: [Bool] = []
+    /// Per record: where its JSON text lies, in `buffer` (`.json`: the inflated input) or in
+    /// `scratch` (`.scratchText`: a record embedded as a string, as lookup-events prints them).
+    public var recordSpans: [FieldValue] = []
     public var resources: [ResourceEntry] = []
     public var rejects: [RejectedRecord] = []
+    /// What the store keeps of the input: its gzip stream, whose inflated bytes are `buffer`
+    /// (the input itself when it came gzip-compressed), and, when records were embedded as
+    /// strings, `scratch` compressed the same way. Set by the ingest's parser threads.
+    public var archive: [UInt8]?
+    public var scratchArchive: [UInt8]?
     /// Set when the file could not be read to its end; the records before the break are kept.
     public var fileError: String?
     /// Set when the file is a CloudTrail digest document.
@@ -108,6 +116,7 @@ public struct ParsedFile: Sendable {
         creationTimes.append(contentsOf: other.creationTimes)
         recordIndexes.append(contentsOf: other.recordIndexes)
         isInsight.append(contentsOf: other.isInsight)
+        recordSpans.append(contentsOf: other.recordSpans.map(move))
         resources.append(contentsOf: other.resources.map {
             ResourceEntry(record: $0.record + recordBase, arn: move($0.arn), type: move($0.type), accountID: move($0.accountID))
         })

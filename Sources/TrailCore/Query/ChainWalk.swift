@@ -30,7 +30,7 @@ extension Investigator {
                    END AS evidence,
                    CASE WHEN s.session_key IS NULL THEN 'no events of this session in the ingested logs' ELSE s.reason END AS reason,
                    s.candidates
-            FROM up LEFT JOIN sessions s ON s.session_key = up.key LEFT JOIN events ie ON ie.event_id = s.issuing_event_id
+            FROM up LEFT JOIN sessions s ON s.session_key = up.key LEFT JOIN events ie ON ie.id_hash = trail_hash(s.issuing_event_id) AND ie.event_id = s.issuing_event_id
             UNION ALL
             SELECT (SELECT max(hop) FROM up) + 1, NULL, 'origin: ' || o.origin_type, \(InvestigationSQL.origin("o")),
                    NULL, o.confidence, NULL, NULL,

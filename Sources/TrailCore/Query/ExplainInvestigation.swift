@@ -10,14 +10,14 @@ extension Investigator {
                    a.event_type, a.identity_type, a.actor_arn, a.access_key_id, a.via_service, a.source_ip_address AS source_ip,
                    a.user_agent, a.error_code, a.error_message, \(InvestigationSQL.resources("a.event_rowid")) AS resources,
                    a.session_key
-            FROM event_attribution a WHERE a.event_id = :id
+            FROM event_attribution a WHERE a.id_hash = trail_hash(:id) AND a.event_id = :id
             """, id)
         guard !event.isEmpty else { throw NotFound("no event with id '\(eventID)'") }
         let attribution = try run("""
             SELECT \(InvestigationSQL.origin("a")) AS origin, a.origin_type, a.origin_id, a.origin_detail, a.origin_account,
                    \(InvestigationSQL.chainPath("a")) AS chain, a.chain_depth, a.confidence,
                    a.source_identity, a.source_identity_status, a.mfa, a.mfa_origin, a.mfa_chain, a.reason
-            FROM event_attribution a WHERE a.event_id = :id
+            FROM event_attribution a WHERE a.id_hash = trail_hash(:id) AND a.event_id = :id
             """, id)
 
         var links = ResultSet(columns: Self.chainColumns)
@@ -36,7 +36,7 @@ extension Investigator {
                      WHEN 'split by access key' THEN 'two sessions shared principalId@creationDate; this event''s access key was issued by the evidence event, so it belongs to ' || coalesce(\(target), '?')
                      ELSE 're-pointed to ' || coalesce(\(target), '?') END,
                    NULL
-            FROM event_links l LEFT JOIN events x ON x.event_id = l.evidence_event_id \(join)
+            FROM event_links l LEFT JOIN events x ON x.id_hash = trail_hash(l.evidence_event_id) AND x.event_id = l.evidence_event_id \(join)
             WHERE l.event_id = :id
             """, id)
         links.rows.append(contentsOf: repointed.rows)

@@ -34,7 +34,7 @@ extension Investigator {
                 SELECT e.event_id, e.event_time AS time, e.recipient_account_id AS account, \(InvestigationSQL.event("e")) AS event,
                        coalesce(e.identity_arn, e.invoked_by, e.identity_type) AS caller
                 FROM events e
-                WHERE (\(condition)) AND e.error_code IS NULL\(candidates.map { " AND e.event_id IN (\($0))" } ?? "")
+                WHERE (\(condition)) AND e.error_code IS NULL\(candidates.map { " AND e.id_hash IN (SELECT trail_hash(x) FROM (\($0))) AND e.event_id IN (SELECT x FROM (\($0)))" } ?? "")
                 ORDER BY e.event_ts, e.event_id
                 """, key)
         }
@@ -44,13 +44,13 @@ extension Investigator {
         } else {
             // The linked calls, and their other copies (a cross-account call is logged in both accounts).
             let linked = """
-                SELECT s.issuing_event_id FROM session_access_keys k JOIN sessions s ON s.id = k.session_id
+                SELECT s.issuing_event_id AS x FROM session_access_keys k JOIN sessions s ON s.id = k.session_id
                 WHERE k.access_key_id = :key AND s.issuing_event_id IS NOT NULL
                 """
             issued = try issuingCalls(stsIssued, among: """
                 \(linked)
                 UNION SELECT c.event_id FROM events i JOIN events c ON c.shared_event_id = i.shared_event_id
-                WHERE i.event_id IN (\(linked)) AND i.shared_event_id IS NOT NULL AND c.shared_event_id IS NOT NULL
+                WHERE i.id_hash IN (SELECT trail_hash(x) FROM (\(linked))) AND i.event_id IN (SELECT x FROM (\(linked))) AND i.shared_event_id IS NOT NULL AND c.shared_event_id IS NOT NULL
                 """)
             if issued.isEmpty { issued = try issuingCalls(accessKey.hasPrefix("ASIA") ? stsIssued : "(\(stsIssued)) OR (\(iamIssued))") }
         }

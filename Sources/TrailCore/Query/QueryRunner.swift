@@ -104,7 +104,6 @@ public struct QueryRunner {
             try SingleStatement.checkLeadingKeyword(text)
             statement = try database.prepare(text)
         } catch let error as DatabaseError {
-            if let outdated = olderSchema(error) { throw outdated }
             throw Self.translate(error, authorizer)
         }
         guard statement.isReadOnly else { throw QueryError.notAllowed("a statement that writes") }
@@ -130,25 +129,6 @@ public struct QueryRunner {
             throw Self.translate(error, authorizer)
         }
         return rows
-    }
-
-    /// A table, index or column a later schema added, missing from a database an older trail wrote, is
-    /// not the SQL's fault.
-    private func olderSchema(_ error: DatabaseError) -> Error? {
-        let added: Int?
-        if let range = error.message.range(of: "no such table: ") {
-            added = Schema.addedTables[String(error.message[range.upperBound...])]
-        } else if let range = error.message.range(of: "no such index: ") {
-            added = Schema.addedIndexes[String(error.message[range.upperBound...])]
-        } else if let range = error.message.range(of: "no such column: ") {
-            // "no such column: r.event_row": the alias is the query's own.
-            let column = error.message[range.upperBound...].split(separator: ".").last.map(String.init) ?? ""
-            added = Schema.addedColumns[column]
-        } else {
-            added = nil
-        }
-        guard let added, let version = try? database.scalarInt("PRAGMA user_version"), Int(version) < added else { return nil }
-        return Schema.OlderSchemaError(found: Int(version), path: database.path)
     }
 
     /// A refusal or a mistake in the SQL is the query's fault (exit 4); a busy, corrupt or

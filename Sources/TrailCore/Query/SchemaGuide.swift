@@ -161,7 +161,7 @@ public enum SchemaGuide {
     /// An in-memory database at the latest schema, so `trail schema` works before any ingest.
     public static func blankDatabase() throws -> Database {
         let database = try Database(path: ":memory:", mode: .readWrite)
-        try Schema.migrate(database)
+        try Schema.prepare(database)
         return database
     }
 }

@@ -136,12 +136,6 @@ public enum ActivityRollup {
 
     static let markCurrentSQL = "INSERT OR REPLACE INTO rollup_state(id, max_event_rowid) VALUES (1, (SELECT max(id) FROM event_rows));"
 
-    /// What schema 7 ran: the activity roll-up alone (the hourly one came with 8).
-    static let version7RebuildSQL = activityRebuildSQL + markCurrentSQL
-
-    /// What schema 8 ran: the activity and hourly roll-ups (the service one came with 12).
-    static let version8RebuildSQL = activityRebuildSQL + hourlyRebuildSQL + markCurrentSQL
-
     /// Rebuilds the roll-ups from the events as they are attributed now. Call inside the
     /// transaction that last moved events, so no reader sees one without the other.
     ///

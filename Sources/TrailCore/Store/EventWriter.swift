@@ -39,6 +39,7 @@ public final class EventWriter {
     private let insertReject: Statement
     private let upsertDigest: Statement
     private let touch: Statement
+    private let insertBlob: Statement
     let sessions: SessionTracker
     let texts: TextInterner
 
@@ -46,21 +47,31 @@ public final class EventWriter {
         self.db = db
         sessions = try SessionTracker(db)
         texts = try TextInterner(db)
-        let tail = ["event_ts", "session_creation_ts", "file_id", "record_index"]
+        let tail = ["event_ts", "session_creation_ts", "file_id", "record_index", "blob_id", "record_offset", "record_length"]
         let names = EventColumn.allCases.map(\.name) + tail
-        let storageNames = EventColumn.allCases.map(\.storageName) + tail
         let placeholders = Array(repeating: "?", count: names.count).joined(separator: ",")
-        insertEvent = try db.prepare("INSERT OR IGNORE INTO event_rows(\(storageNames.joined(separator: ","))) VALUES (\(placeholders))")
+        // Parameters ?1…?N in the order of `storedColumns`, then the tail; the NOT EXISTS reads
+        // the time, hash and id back by number. An eventID stored with the same time is the same
+        // record seen again; the hash narrows the search, the text decides.
+        let storedNames = Self.storedColumns.map(\.storageName) + Self.storedTail
+        let numbered = (1...storedNames.count).map { "?\($0)" }.joined(separator: ",")
+        let idParameter = (Self.storedColumns.firstIndex(of: .eventID) ?? 0) + 1
+        insertEvent = try db.prepare("""
+            INSERT INTO event_rows(\(storedNames.joined(separator: ","))) SELECT \(numbered)
+            WHERE NOT EXISTS (SELECT 1 FROM event_rows INDEXED BY events_time
+                              WHERE event_ts = ?\(Self.tailParameter(0)) AND id_hash = ?\(Self.tailParameter(7)) AND event_id = ?\(idParameter))
+            """)
         // Insights events are few; their table keeps every text in place.
         insertInsight = try db.prepare("INSERT OR IGNORE INTO insight_events(\(names.joined(separator: ","))) VALUES (\(placeholders))")
+        insertBlob = try db.prepare("INSERT INTO blobs(gzip) VALUES (?)")
         insertResource = try db.prepare("INSERT INTO resources(event_id, position, arn, type, account_id, event_row) VALUES (?,?,?,?,?,?)")
         upsertFile = try db.prepare("""
-            INSERT INTO files(path, size, mtime_ns, content_hash, kind, status, records, new_events, duplicate_events, rejected, error, duplicate_of, ingested_at)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+            INSERT INTO files(path, size, mtime_ns, content_hash, kind, status, records, new_events, duplicate_events, rejected, error, duplicate_of, blob_id, ingested_at)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))
             ON CONFLICT(path) DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns, content_hash=excluded.content_hash,
               kind=excluded.kind, status=excluded.status, records=excluded.records, new_events=excluded.new_events,
               duplicate_events=excluded.duplicate_events, rejected=excluded.rejected, error=excluded.error,
-              duplicate_of=excluded.duplicate_of, ingested_at=excluded.ingested_at
+              duplicate_of=excluded.duplicate_of, blob_id=excluded.blob_id, ingested_at=excluded.ingested_at
             RETURNING id
             """)
         touch = try db.prepare("UPDATE files SET mtime_ns = ? WHERE path = ?")
@@ -91,14 +102,22 @@ public final class EventWriter {
         try ledger(identity, status: .duplicate, records: 0, new: 0, duplicates: 0, rejected: 0, error: nil, duplicateOf: original)
     }
 
+    /// The columns `event_rows` stores, in parameter order (the session id is bound apart).
+    static let storedColumns = EventColumn.allCases.filter(\.isStored)
+    static let storedTail = ["event_ts", "session_creation_ts", "file_id", "record_index", "blob_id", "record_offset", "record_length", "id_hash"]
+    static func tailParameter(_ i: Int) -> Int { storedColumns.count + 1 + i }
+
     /// Writes every record of `file` and its ledger row. Must run inside a transaction.
     public func write(_ file: ParsedFile, identity: FileIdentity) throws -> FileWriteResult {
         var result = FileWriteResult()
         result.rejected = file.rejects.count
         result.status = file.fileError != nil ? .failed : (file.rejects.isEmpty ? .ingested : .partial)
-        // The ledger row first, to get the file id; its counts are updated below.
+        // The input's bytes once, then the ledger row that names them, to get the file id;
+        // its counts are updated below.
+        let blobID = try file.archive.map { try storeBlob($0) }
+        let scratchBlobID = try file.scratchArchive.map { try storeBlob($0) }
         result.fileID = try ledger(identity, status: result.status, records: 0, new: 0, duplicates: 0,
-                                   rejected: result.rejected, error: file.fileError, duplicateOf: nil)
+                                   rejected: result.rejected, error: file.fileError, duplicateOf: nil, blob: blobID)
         try deleteRejects.bind([.integer(result.fileID)])
         try deleteRejects.step()
         deleteRejects.reset()
@@ -127,7 +146,7 @@ public final class EventWriter {
                 }
                 func bytes(_ value: FieldValue) -> UnsafeBufferPointer<UInt8>? {
                     switch value.kind {
-                    case .text: return UnsafeBufferPointer(start: bufferBase + Int(value.offset), count: Int(value.length))
+                    case .text, .json: return UnsafeBufferPointer(start: bufferBase + Int(value.offset), count: Int(value.length))
                     case .scratchText: return UnsafeBufferPointer(start: scratchBase + Int(value.offset), count: Int(value.length))
                     default: return nil
                     }
@@ -135,43 +154,75 @@ public final class EventWriter {
                 func intern(_ statement: Statement, _ index: Int32, _ value: FieldValue) throws {
                     switch value.kind {
                     case .absent, .null: statement.bindNull(index)
-                    case .text, .json: statement.bindInt(index, try texts.id(UnsafeBufferPointer(start: bufferBase + Int(value.offset), count: Int(value.length))))
-                    case .scratchText: statement.bindInt(index, try texts.id(UnsafeBufferPointer(start: scratchBase + Int(value.offset), count: Int(value.length))))
+                    case .text, .json, .scratchText:
+                        guard let text = bytes(value) else { statement.bindNull(index); return }
+                        statement.bindInt(index, try texts.id(text))
                     case .trueValue, .falseValue:
                         var word = Array((value.kind == .trueValue ? "true" : "false").utf8)
                         let id = try word.withUnsafeMutableBufferPointer { try texts.id(UnsafeBufferPointer($0)) }
                         statement.bindInt(index, id)
                     }
                 }
-                let columns = EventColumn.allCases.filter { $0 != .sessionID }
-                let base = Int32(EventColumn.count)
+                let stored = Self.storedColumns.enumerated().filter { $0.element != .sessionID }.map { (Int32($0.offset + 1), $0.element) }
+                let sessionParameter = Int32((Self.storedColumns.firstIndex(of: .sessionID) ?? 0) + 1)
+                let tail = Int32(Self.tailParameter(0))
+                let insightColumns = EventColumn.allCases.filter { $0 != .sessionID }
+                let insightTail = Int32(EventColumn.count + 1)
+                /// Where the record lies: its input's blob, offset and length.
+                func bindSpan(_ statement: Statement, _ index: Int32, _ record: Int) throws {
+                    let span = file.recordSpans[record]
+                    guard let blob = span.kind == .scratchText ? scratchBlobID : blobID else {
+                        throw DatabaseError(code: SQLITE_ERROR, message: "\(identity.path): record \(file.recordIndexes[record]) has no stored input to point at")
+                    }
+                    statement.bindInt(index, blob)
+                    statement.bindInt(index + 1, Int64(span.offset))
+                    statement.bindInt(index + 2, Int64(span.length))
+                }
                 var resourceCursor = 0
                 for record in 0..<file.recordCount {
                     let insight = file.isInsight[record]
-                    let statement = insight ? insertInsight : insertEvent
                     let row = record * EventColumn.count
-                    for column in columns {
-                        if column.isInterned && !insight {
-                            try intern(statement, Int32(column.rawValue + 1), file.fields[row + column.rawValue])
-                        } else {
-                            bind(statement, Int32(column.rawValue + 1), file.fields[row + column.rawValue], boolean: column.isBoolean)
+                    let f = { (c: EventColumn) in file.fields[row + c.rawValue] }
+                    let statement = insight ? insertInsight : insertEvent
+                    var sessionID: Int64? = nil
+                    if insight {
+                        for column in insightColumns {
+                            bind(statement, Int32(column.rawValue + 1), f(column), boolean: column.isBoolean)
                         }
+                        statement.bindNull(Int32(EventColumn.sessionID.rawValue + 1))
+                        statement.bindInt(insightTail, file.eventTimes[record])
+                        let creation = file.creationTimes[record]
+                        if creation == Int64.min { statement.bindNull(insightTail + 1) } else { statement.bindInt(insightTail + 1, creation) }
+                        statement.bindInt(insightTail + 2, result.fileID)
+                        statement.bindInt(insightTail + 3, Int64(file.recordIndexes[record]))
+                        try bindSpan(statement, insightTail + 4, record)
+                    } else {
+                        let issuing = Self.isIssuingCall(bytes(f(.eventSource)), bytes(f(.eventName)))
+                        for (parameter, column) in stored {
+                            if column.isStoredForIssuingCalls && !issuing {
+                                statement.bindNull(parameter)
+                            } else if column.isInterned {
+                                try intern(statement, parameter, f(column))
+                            } else {
+                                bind(statement, parameter, f(column), boolean: column.isBoolean)
+                            }
+                        }
+                        sessionID = try string(f(.sessionID)).map { try sessions.id(for: $0) }
+                        if let sessionID { statement.bindInt(sessionParameter, sessionID) } else { statement.bindNull(sessionParameter) }
+                        statement.bindInt(tail, file.eventTimes[record])
+                        let creation = file.creationTimes[record]
+                        if creation == Int64.min { statement.bindNull(tail + 1) } else { statement.bindInt(tail + 1, creation) }
+                        statement.bindInt(tail + 2, result.fileID)
+                        statement.bindInt(tail + 3, Int64(file.recordIndexes[record]))
+                        try bindSpan(statement, tail + 4, record)
+                        let idHash = bytes(f(.eventID)).map { ByteHash.murmur64(UnsafeRawBufferPointer($0)) } ?? 0
+                        statement.bindInt(tail + 7, Int64(bitPattern: idHash))
                     }
-                    let keyField = file.fields[row + EventColumn.sessionID.rawValue]
-                    let sessionKey = file.isInsight[record] ? nil : string(keyField)
-                    let sessionID = try sessionKey.map { try sessions.id(for: $0) }
-                    if let sessionID { statement.bindInt(Int32(EventColumn.sessionID.rawValue + 1), sessionID) } else { statement.bindNull(Int32(EventColumn.sessionID.rawValue + 1)) }
-                    statement.bindInt(base + 1, file.eventTimes[record])
-                    let creation = file.creationTimes[record]
-                    if creation == Int64.min { statement.bindNull(base + 2) } else { statement.bindInt(base + 2, creation) }
-                    statement.bindInt(base + 3, result.fileID)
-                    statement.bindInt(base + 4, Int64(file.recordIndexes[record]))
                     try statement.step()
                     let inserted = db.changes > 0
                     let eventRow = db.lastInsertRowID
                     statement.reset()
                     if inserted, let sessionID {
-                        let f = { (c: EventColumn) in file.fields[row + c.rawValue] }
                         let key = bytes(f(.accessKeyID)).flatMap { b in b.baseAddress.map { SessionKey.isAccessKey($0, b.count) } == true ? b : nil }
                         let mfaField = bytes(f(.sessionMFAAuthenticated))
                         sessions.record(sessionID, eventTS: file.eventTimes[record], eventID: { string(f(.eventID)) ?? "" },
@@ -196,8 +247,8 @@ public final class EventWriter {
                     while resourceCursor < file.resources.count && file.resources[resourceCursor].record == Int32(record) {
                         let entry = file.resources[resourceCursor]
                         resourceCursor += 1
-                        guard inserted, !file.isInsight[record] else { continue }
-                        bind(insertResource, 1, file.fields[row + EventColumn.eventID.rawValue])
+                        guard inserted, !insight else { continue }
+                        bind(insertResource, 1, f(.eventID))
                         insertResource.bindInt(2, position)
                         bind(insertResource, 3, entry.arn)
                         bind(insertResource, 4, entry.type)
@@ -207,7 +258,7 @@ public final class EventWriter {
                         insertResource.reset()
                         position += 1
                     }
-                    if file.isInsight[record] {
+                    if insight {
                         if inserted { result.insightEvents += 1 } else { result.duplicateEvents += 1 }
                     } else if inserted {
                         result.newEvents += 1
@@ -234,9 +285,30 @@ public final class EventWriter {
             upsertDigest.reset()
         }
         _ = try ledger(identity, status: result.status, records: file.recordCount, new: result.newEvents + result.insightEvents,
-                       duplicates: result.duplicateEvents, rejected: result.rejected, error: file.fileError, duplicateOf: nil)
+                       duplicates: result.duplicateEvents, rejected: result.rejected, error: file.fileError, duplicateOf: nil, blob: blobID)
         return result
     }
+
+    private func storeBlob(_ bytes: [UInt8]) throws -> Int64 {
+        try bytes.withUnsafeBufferPointer { buffer in
+            insertBlob.bindBlobNoCopy(1, buffer)
+            try insertBlob.step()
+            insertBlob.reset()
+        }
+        return db.lastInsertRowID
+    }
+
+    /// Whether the call is one of `Schema.issuingCalls`, compared as bytes.
+    static func isIssuingCall(_ source: UnsafeBufferPointer<UInt8>?, _ name: UnsafeBufferPointer<UInt8>?) -> Bool {
+        guard let source, let name else { return false }
+        for call in issuingCalls where source.elementsEqual(call.source) {
+            return call.names.contains { name.elementsEqual($0) }
+        }
+        return false
+    }
+
+    private static let issuingCalls: [(source: [UInt8], names: [[UInt8]])] =
+        Schema.issuingCalls.map { (Array($0.source.utf8), $0.names.map { Array($0.utf8) }) }
 
     /// Stands in for the base address of an empty buffer; no field ever points into it.
     nonisolated(unsafe) private static let noBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
@@ -244,12 +316,12 @@ public final class EventWriter {
     private func text(_ value: String?) -> SQLValue { value.map { .text($0) } ?? .null }
 
     private func ledger(_ identity: FileIdentity, status: FileStatus, records: Int, new: Int, duplicates: Int,
-                        rejected: Int, error: String?, duplicateOf: Int64?) throws -> Int64 {
+                        rejected: Int, error: String?, duplicateOf: Int64?, blob: Int64? = nil) throws -> Int64 {
         try upsertFile.bind([
             .text(identity.path), .integer(identity.size), identity.mtimeNs.map { .integer($0) } ?? .null,
             .text(identity.contentHash), .text(identity.kind), .text(status.rawValue), .integer(Int64(records)),
             .integer(Int64(new)), .integer(Int64(duplicates)), .integer(Int64(rejected)), text(error),
-            duplicateOf.map { .integer($0) } ?? .null,
+            duplicateOf.map { .integer($0) } ?? .null, blob.map { .integer($0) } ?? .null,
         ])
         guard try upsertFile.step() else {
             upsertFile.reset()

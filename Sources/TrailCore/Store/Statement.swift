@@ -108,6 +108,15 @@ public final class Statement {
         }
     }
 
+    /// Binds a blob without copying. The caller keeps the memory alive until the next step/reset.
+    public func bindBlobNoCopy(_ index: Int32, _ bytes: UnsafeBufferPointer<UInt8>) {
+        if let base = bytes.baseAddress {
+            sqlite3_bind_blob64(handle, index, base, sqlite3_uint64(bytes.count), nil)
+        } else {
+            sqlite3_bind_zeroblob(handle, index, 0)
+        }
+    }
+
     // MARK: stepping
 
     /// Advances; true when a row is available, false when done.

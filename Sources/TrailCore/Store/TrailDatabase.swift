@@ -17,6 +17,9 @@ public enum TrailDatabase {
     /// Opens for writing, creating and migrating as needed, in WAL mode.
     public static func openForWriting(_ path: String) throws -> Database {
         let db = try Database(path: path, mode: .readWrite)
+        // Before any setting that writes to the file: a database of another program, or of
+        // another format, is refused untouched.
+        _ = try Schema.check(db)
         // WAL lets readers query while an ingest writes; NORMAL sync is crash-safe in WAL
         // (a killed process loses nothing committed; only power loss can drop the last commits).
         // Another process may hold the database in its first-load (rollback journal) mode;
@@ -26,7 +29,7 @@ public enum TrailDatabase {
         try db.execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF; PRAGMA temp_store = FILE; PRAGMA cache_size = -65536")
         // Index builds sort with helper threads.
         try db.execute("PRAGMA threads = \(max(1, min(4, ProcessInfo.processInfo.activeProcessorCount)))")
-        try Schema.migrate(db)
+        try Schema.prepare(db)
         return db
     }
 
@@ -57,27 +60,7 @@ public enum TrailDatabase {
         // in, which at 1M events cost 10-25 % of the heavy queries (the kernel's own file
         // cache serves the re-reads).
         try db.execute("PRAGMA query_only = ON; PRAGMA temp_store = MEMORY")
-        let version = Int(try db.scalarInt("PRAGMA user_version") ?? 0)
-        if version > Schema.latestVersion { throw Schema.NewerSchemaError(found: version) }
-        if version == 0 { throw MissingDatabase(path: path) }
-        // Schema 1 to 2 rewrites the whole events table: that one is left to `trail ingest`.
-        if version >= 2 && version < Schema.latestVersion { upgrade(path) }
+        if try Schema.check(db) == .empty { throw MissingDatabase(path: path) }
         return db
-    }
-
-    /// Brings a database written by an older trail up to this one's schema, so the queries find
-    /// the tables and indexes they read (at 1M events: a few seconds, once). Best effort and
-    /// brief: a file that cannot be written (evidence on read-only media) or an ingest holding
-    /// the write lock leaves it as it is; the queries that need the newer tables then say so
-    /// (`Schema.OlderSchemaError`, raised by `QueryRunner`).
-    static func upgrade(_ path: String) {
-        guard let db = try? Database(path: path, mode: .readWrite, busyTimeoutMs: 2_000) else { return }
-        do {
-            try Schema.migrate(db, patience: 5)
-            // The reading connection stays open, so closing this one does not checkpoint: the
-            // upgrade's pages (30 MB at 1M events) would stay in the WAL, and every later query
-            // process would read it all again before its first statement (+11 ms each at 1M).
-            _ = try db.scalarInt("PRAGMA wal_checkpoint(TRUNCATE)")
-        } catch {}
     }
 }
