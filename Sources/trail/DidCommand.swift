@@ -15,8 +15,8 @@ struct DidCommand: ParsableCommand {
         roles it went through ((direct) when none), the call (service:EventName), the \
         resources it named, its error, and its event id (for `trail explain`).
 
-        Exit codes: 0 (also when nothing matched: "(no rows)" on stderr), 3 database missing, \
-        4 bad option value.
+        Exit codes: 0, 3 database missing, 4 bad option value, 5 nothing matched (no event of \
+        such an identity under the filters; the empty output is still printed).
 
         Examples:
           trail did alice
@@ -36,7 +36,7 @@ struct DidCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        try investigate(database, filters, output) { investigator, filter in
+        try investigate(database, filters, output, emptyIsNotFound: true) { investigator, filter in
             try investigator.did(identity: identity, filter: filter)
         }
     }

@@ -38,6 +38,6 @@ struct ExplainCommand: ParsableCommand {
         } catch {
             throw fail(error)
         }
-        output.emit(report)
+        try output.emit(report)
     }
 }

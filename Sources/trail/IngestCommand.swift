@@ -38,7 +38,9 @@ struct IngestCommand: ParsableCommand {
     @Flag(help: "Read again files that failed on an earlier run even if they have not changed.")
     var retryFailed = false
 
-    @Option(name: .shortAndLong, help: "Parser threads (default: the number of cores).")
+    static let jobRange = 1...64
+
+    @Option(name: .shortAndLong, help: "Parser threads, 1 to 64 (default: the number of cores).")
     var jobs: Int?
 
     @Flag(help: "Load only; skip linking sessions and resolving origins.")
@@ -51,7 +53,11 @@ struct IngestCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        // Each job is a parser thread with a file of up to 512 MiB in flight: a million of them
+        // would never start. 64 is more than the pipeline's single writer can keep busy.
+        if let jobs, !Self.jobRange.contains(jobs) {
+            throw ValidationError("--jobs must be between \(Self.jobRange.lowerBound) and \(Self.jobRange.upperBound), not \(jobs)")
+        }
         if paths.isEmpty { throw ValidationError("give at least one path (a directory, a file, or - for stdin)") }
     }
 
@@ -76,9 +82,16 @@ struct IngestCommand: ParsableCommand {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            if let data = try? encoder.encode(summary) { print(String(decoding: data, as: UTF8.self)) }
+            do {
+                // The load is committed either way; a summary that cannot be written is still
+                // an error, since a batch job reading it would otherwise see nothing and exit 0.
+                try writeOutput(String(decoding: try encoder.encode(summary), as: UTF8.self) + "\n")
+            } catch {
+                throw fail(error)
+            }
         } else if !quiet {
-            FileHandle.standardError.write(Data((summary.text + "\n").utf8))
+            // Several lines by design; each escaped on its own.
+            for line in summary.text.split(separator: "\n") { printNote(String(line)) }
         }
         if summary.hasProblems { throw ExitCode(ExitStatus.inputProblems.rawValue) }
     }
@@ -94,7 +107,9 @@ final class StderrReporter: IngestReporter {
 
     func problem(_ line: String) {
         clear()
-        FileHandle.standardError.write(Data("trail: \(line)\n".utf8))
+        // Paths and record values inside the line are escaped: a file named with an escape
+        // sequence or a newline is still one inert line.
+        printError(line)
     }
 
     func progress(filesDone: Int, filesTotal: Int, events: Int, elapsed: Double) {
@@ -107,7 +122,7 @@ final class StderrReporter: IngestReporter {
         let rate = elapsed > 0 ? Int(Double(events) / elapsed) : 0
         let eta = fraction > 0 && fraction < 1 ? Int(elapsed / fraction - elapsed) : 0
         let line = "\r\u{1B}[2K\(bar) \(filesDone)/\(filesTotal) files  \(events) events  \(rate)/s  ETA \(eta)s"
-        FileHandle.standardError.write(Data(line.utf8))
+        StandardStreams.writeError(line)
         drawn = true
     }
 
@@ -115,7 +130,7 @@ final class StderrReporter: IngestReporter {
 
     private func clear() {
         if drawn {
-            FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+            StandardStreams.writeError("\r\u{1B}[2K")
             drawn = false
         }
     }

@@ -26,22 +26,19 @@ struct OutputOptions: ParsableArguments {
         return TerminalWidth.current(environment: ProcessInfo.processInfo.environment)
     }
 
-    /// Data to stdout, remarks such as "(no rows)" to stderr, in order.
-    func emit(_ report: Report) {
+    /// Data to stdout, remarks such as "(no rows)" to stderr, in order. Throws `WriteFailure`
+    /// when stdout could not take it all.
+    func emit(_ report: Report) throws {
         let stdout = ByteSink(descriptor: STDOUT_FILENO)
-        ReportRenderer(format: format, width: tableWidth).write(report, to: stdout) { note in
-            FileHandle.standardError.write(Data((note + "\n").utf8))
-        }
-        stdout.flush()
+        ReportRenderer(format: format, width: tableWidth).write(report, to: stdout, note: printNote)
+        try stdout.finish()
     }
 
     /// The same for a query's rows, kept as bytes (see `RowBuffer`).
-    func emit(_ rows: RowBuffer) {
+    func emit(_ rows: RowBuffer) throws {
         let stdout = ByteSink(descriptor: STDOUT_FILENO)
-        ReportRenderer(format: format, width: tableWidth).write(rows, to: stdout) { note in
-            FileHandle.standardError.write(Data((note + "\n").utf8))
-        }
-        stdout.flush()
+        ReportRenderer(format: format, width: tableWidth).write(rows, to: stdout, note: printNote)
+        try stdout.finish()
     }
 }
 
@@ -95,7 +92,12 @@ var currentUnixTime: Int64 { Int64(Date().timeIntervalSince1970) }
 
 /// The shape every investigation command shares: open the database read-only, read the
 /// filters against one "now", run the investigation, print its report.
+///
+/// `emptyIsNotFound`: `who` and `did` answer with rows or nothing; nothing exits 5, as `key`,
+/// `session` and `explain` do when what they were asked about is not there, so a script can
+/// tell "no match" from an answer. The empty output (`[]`, a CSV header) is still printed.
 func investigate(_ database: DatabaseOptions, _ filters: FilterOptions, _ output: OutputOptions,
+                 emptyIsNotFound: Bool = false,
                  _ body: (Investigator, EventFilter) throws -> Report) throws {
     let report: Report
     do {
@@ -106,5 +108,12 @@ func investigate(_ database: DatabaseOptions, _ filters: FilterOptions, _ output
     } catch {
         throw fail(error)
     }
-    output.emit(report)
+    do {
+        try output.emit(report)
+    } catch {
+        throw fail(error)
+    }
+    if emptyIsNotFound && report.sections.allSatisfy({ $0.result.rows.isEmpty }) {
+        throw ExitCode(ExitStatus.notFound.rawValue)
+    }
 }

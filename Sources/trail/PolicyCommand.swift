@@ -64,12 +64,16 @@ struct PolicyCommand: ParsableCommand {
         } catch {
             throw fail(error)
         }
-        switch format {
-        case .json:
-            FileHandle.standardOutput.write(Data(report.json.utf8))
-        case .text:
-            FileHandle.standardOutput.write(Data(report.text.utf8))
-            for line in report.deniedLines { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        do {
+            switch format {
+            case .json:
+                try writeOutput(report.json)
+            case .text:
+                try writeOutput(report.text)
+                for line in report.deniedLines { printNote(line) }
+            }
+        } catch {
+            throw fail(error)
         }
     }
 }

@@ -94,7 +94,7 @@ struct QueryCommand: ParsableCommand {
             let catalog = QueryCatalog.load(userDirectories: QueryCatalog.userDirectories(explicit: queryFolders, environment: environment))
             for problem in catalog.problems { printError("warning: \(problem)") }
             if list {
-                output.emit(Report(catalog.listing))
+                try output.emit(Report(catalog.listing))
                 return
             }
             var arguments = try parameterArguments()
@@ -104,13 +104,13 @@ struct QueryCommand: ParsableCommand {
                                                   value: "with --sql", expected: "placeholders in the SQL, bound with -p NAME=VALUE")
                 }
                 let db = try TrailDatabase.openForReading(database.path)
-                output.emit(try QueryRunner(database: db, now: currentUnixTime).rows(sql: sql, textBindings: arguments))
+                try output.emit(try QueryRunner(database: db, now: currentUnixTime).rows(sql: sql, textBindings: arguments))
                 return
             }
             guard let name else { return }
             let query = try catalog.query(named: name)
             if show {
-                FileHandle.standardOutput.write(Data((query.sql.hasSuffix("\n") ? query.sql : query.sql + "\n").utf8))
+                try writeOutput(query.sql.hasSuffix("\n") ? query.sql : query.sql + "\n")
                 return
             }
             for (key, value) in filters.queryArguments {
@@ -120,7 +120,7 @@ struct QueryCommand: ParsableCommand {
                 arguments[key] = value
             }
             let db = try TrailDatabase.openForReading(database.path)
-            output.emit(try QueryRunner(database: db, now: currentUnixTime).rows(query, arguments: arguments))
+            try output.emit(try QueryRunner(database: db, now: currentUnixTime).rows(query, arguments: arguments))
         } catch {
             throw fail(error)
         }

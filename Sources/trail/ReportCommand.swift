@@ -123,7 +123,7 @@ struct ReportCommand: ParsableCommand {
             if let output {
                 try AtomicFile.write(text, to: output)
             } else {
-                FileHandle.standardOutput.write(Data(text.utf8))
+                try writeOutput(text)
             }
         } catch {
             throw fail(error)

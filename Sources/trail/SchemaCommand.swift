@@ -38,11 +38,11 @@ struct SchemaCommand: ParsableCommand {
                 db = try SchemaGuide.blankDatabase()
             }
             if sql {
-                FileHandle.standardOutput.write(Data(try SchemaGuide.createStatements(db).utf8))
+                try writeOutput(try SchemaGuide.createStatements(db))
             } else if output.format == .table {
-                FileHandle.standardOutput.write(Data(SchemaGuide.text(try SchemaGuide.describe(db), width: output.tableWidth).utf8))
+                try writeOutput(SchemaGuide.text(try SchemaGuide.describe(db), width: output.tableWidth))
             } else {
-                output.emit(Report(try SchemaGuide.describe(db)))
+                try output.emit(Report(try SchemaGuide.describe(db)))
             }
         } catch {
             throw fail(error)

@@ -26,12 +26,19 @@ struct StatsCommand: ParsableCommand {
         } catch {
             throw fail(error)
         }
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            if let data = try? encoder.encode(stats) { print(String(decoding: data, as: UTF8.self)) }
-        } else {
-            print(stats.text)
+        do {
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                try writeOutput(String(decoding: try encoder.encode(stats), as: UTF8.self) + "\n")
+            } else {
+                // Accounts and regions are copied from the records: escaped, so that none can
+                // drive the terminal, line by line (the summary's own lines stay lines).
+                try writeOutput(stats.text.split(separator: "\n", omittingEmptySubsequences: false)
+                    .map { TerminalText.escape(String($0)) }.joined(separator: "\n") + "\n")
+            }
+        } catch {
+            throw fail(error)
         }
     }
 }

@@ -14,8 +14,8 @@ struct WhoCommand: ParsableCommand {
         (account:role > account:role) it came through. Failed attempts to assume the role are \
         counted in a note; `trail query failed-assume-role` lists them.
 
-        Exit codes: 0 (also when nothing matched: "(no rows)" on stderr), 3 database missing, \
-        4 bad option value.
+        Exit codes: 0, 3 database missing, 4 bad option value, 5 nothing matched (no session of \
+        such a role with events under the filters; the empty output is still printed).
 
         Examples:
           trail who ProdAdmin
@@ -34,7 +34,7 @@ struct WhoCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        try investigate(database, filters, output) { investigator, filter in
+        try investigate(database, filters, output, emptyIsNotFound: true) { investigator, filter in
             try investigator.who(role: role, filter: filter)
         }
     }

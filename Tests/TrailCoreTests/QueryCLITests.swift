@@ -53,7 +53,7 @@ struct QueryCLITests {
         #expect(ok.status == 0 && ok.stdout == "[\n  {\"n\":23}\n]\n")
     }
 
-    @Test("exit 3: no database; exit 5: nothing matches; exit 0 with (no rows) on stderr")
+    @Test("exit 3: no database; exit 5: nothing matches, who and did included, with the empty output still printed")
     func exitCodes() throws {
         let missing = try QueryCLI.run(["query", "top-talkers", "--db", "/nonexistent/trail.db"])
         #expect(missing.status == 3 && missing.stderr.contains("no trail database"))
@@ -63,9 +63,16 @@ struct QueryCLITests {
             #expect(out.status == 5, "\(arguments): \(out.stderr)")
         }
         let empty = try QueryCLI.run(["did", "mallory", "--db", Self.db])
-        #expect(empty.status == 0 && empty.stdout.isEmpty && empty.stderr.contains("(no rows)"))
+        #expect(empty.status == 5 && empty.stdout.isEmpty && empty.stderr.contains("(no rows)"), "\(empty.status) \(empty.stderr)")
         let emptyJSON = try QueryCLI.run(["did", "mallory", "--db", Self.db, "--format", "json"])
-        #expect(emptyJSON.status == 0 && emptyJSON.stdout == "[]\n")
+        #expect(emptyJSON.status == 5 && emptyJSON.stdout == "[]\n", "\(emptyJSON.status)")
+        let nobody = try QueryCLI.run(["who", "NoSuchRole", "--db", Self.db, "--format", "json"])
+        #expect(nobody.status == 5 && nobody.stdout == "[]\n", "\(nobody.status) \(nobody.stderr)")
+        // A role that exists, but no event of it in the window, is no match either.
+        let window = try QueryCLI.run(["who", "ProdAdmin", "--db", Self.db, "--since", "2030-01-01"])
+        #expect(window.status == 5, "\(window.status) \(window.stderr)")
+        // A query with no rows is an answer, not a miss.
+        #expect(try QueryCLI.run(["query", "--sql", "SELECT 1 WHERE 0", "--db", Self.db]).status == 0)
     }
 
     @Test("investigations print their data on stdout in each format")

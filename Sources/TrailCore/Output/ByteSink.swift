@@ -15,18 +15,23 @@ import Musl
 public final class ByteSink {
     public private(set) var bytes: [UInt8] = []
     private let descriptor: Int32?
-    private var failed = false
+    /// What the descriptor is, for the error message ("standard output").
+    private let target: String
+    /// The `errno` of the first write that failed; later output is dropped.
+    public private(set) var failure: WriteFailure?
     /// Blocks written to a descriptor are about this size.
     static let blockSize = 1 << 16
 
     /// Collects everything; read it back with `text` or `take()`.
     public init() {
         descriptor = nil
+        target = ""
     }
 
-    /// Writes to `descriptor` (`STDOUT_FILENO`) in blocks; call `flush()` at the end.
-    public init(descriptor: Int32) {
+    /// Writes to `descriptor` (`STDOUT_FILENO`) in blocks; call `finish()` at the end.
+    public init(descriptor: Int32, target: String = "standard output") {
         self.descriptor = descriptor
+        self.target = target
         bytes.reserveCapacity(Self.blockSize + 4096)
     }
 
@@ -63,27 +68,21 @@ public final class ByteSink {
         if descriptor != nil && bytes.count >= Self.blockSize { flush() }
     }
 
-    /// Writes whatever is buffered (nothing to do when collecting).
+    /// Writes whatever is buffered (nothing to do when collecting). A failure is kept in
+    /// `failure` rather than thrown, so the writers need no error paths; `finish()` reports it.
     public func flush() {
         guard let descriptor else { return }
         defer { bytes.removeAll(keepingCapacity: true) }
-        // After a failed write (a closed pipe: `trail … | head`) the rest is dropped quietly,
-        // as `cat` would be stopped by SIGPIPE.
-        guard !failed else { return }
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count, let base = buffer.baseAddress {
-                let n = systemWrite(descriptor, base + offset, buffer.count - offset)
-                if n > 0 {
-                    offset += n
-                } else if n < 0 && errno == EINTR {
-                    continue
-                } else {
-                    failed = true
-                    return
-                }
-            }
-        }
+        // After a failed write the rest is dropped: the first error is the one to report.
+        guard failure == nil else { return }
+        let code = bytes.withUnsafeBytes { StandardStreams.writeAll(descriptor, $0) }
+        if code != 0 { failure = WriteFailure(target: target, code: code) }
+    }
+
+    /// Flushes, then throws the first write error, if any: the end of every command's output.
+    public func finish() throws {
+        flush()
+        if let failure { throw failure }
     }
 
     /// The collected bytes as text, leaving the sink empty.
@@ -91,15 +90,4 @@ public final class ByteSink {
         defer { bytes.removeAll(keepingCapacity: true) }
         return String(decoding: bytes, as: UTF8.self)
     }
-}
-
-/// write(2), under a name the sink's own `write` methods do not shadow.
-private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-    #if canImport(Glibc)
-    return Glibc.write(fd, buffer, count)
-    #elseif canImport(Darwin)
-    return Darwin.write(fd, buffer, count)
-    #else
-    return Musl.write(fd, buffer, count)
-    #endif
 }

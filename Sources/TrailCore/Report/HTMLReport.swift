@@ -65,7 +65,8 @@ public enum HTMLReport {
         if let cis = d.cis { out += "<dt>CIS</dt><dd>\(escape(cis))</dd>\n" }
         if let rationale = d.rationale { out += "<dt>Why</dt><dd>\(escape(rationale))</dd>\n" }
         if let filter = d.filter { out += "<dt>CloudWatch filter</dt><dd><code>\(escape(filter))</code></dd>\n" }
-        out += "<dt>Query</dt><dd><code>\(escape(d.query.name))</code></dd>\n</dl>\n"
+        out += "<dt>Query</dt><dd><code>\(escape(d.query.name))</code>"
+            + (d.query.isBuiltIn ? "" : " from <code>\(escape(d.query.source))</code>") + "</dd>\n</dl>\n"
         for note in check.notes { out += "<p class=\"note\">\(escape(note))</p>\n" }
         if check.result.rows.isEmpty {
             out += "<p class=\"empty\">No findings.</p>\n"

@@ -10,7 +10,7 @@
 ///                    "hours": {"from": …, "to": …, "count": …},
 ///                    "streams": [{"account", "region", "events", "hours_with_logs", "hours_without_logs"}]},
 ///       "summary": {"checks": 20, "with_findings": 7, "findings": 31},
-///       "checks": [{"id", "title", "severity", "cis", "rationale", "filter", "query", "notes",
+///       "checks": [{"id", "title", "severity", "cis", "rationale", "filter", "query", "source" (`built-in` or the file), "notes",
 ///                   "count", "columns", "findings": [{column: value, …}]}]
 ///     }
 public enum JSONReport {
@@ -42,7 +42,7 @@ public enum JSONReport {
         let d = check.definition
         var out = "\n    {\n"
         out += "      \"id\": \(JSONText.quote(d.id)), \"title\": \(JSONText.quote(d.title)), \"severity\": \(JSONText.quote(d.severity.rawValue)),\n"
-        out += "      \"cis\": \(text(d.cis)), \"query\": \(JSONText.quote(d.query.name)),\n"
+        out += "      \"cis\": \(text(d.cis)), \"query\": \(JSONText.quote(d.query.name)), \"source\": \(JSONText.quote(d.query.source)),\n"
         out += "      \"rationale\": \(text(d.rationale)),\n"
         out += "      \"filter\": \(text(d.filter)),\n"
         out += "      \"notes\": \(JSONText.array(check.notes)),\n"

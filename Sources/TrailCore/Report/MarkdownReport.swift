@@ -33,7 +33,7 @@ public enum MarkdownReport {
             out += "\n<a id=\"\(anchor(d.id))\"></a>\n\n## \(escape(d.id)): \(escape(d.title))\n\n"
             var facts = ["**Severity:** \(d.severity.rawValue)", "**Findings:** \(check.count)"]
             if let cis = d.cis { facts.append("**CIS:** \(escape(cis))") }
-            facts.append("**Query:** \(code(d.query.name))")
+            facts.append("**Query:** \(code(d.query.name))" + (d.query.isBuiltIn ? "" : " from \(code(d.query.source))"))
             out += facts.joined(separator: " · ") + "\n\n"
             if let rationale = d.rationale { out += "> \(escape(rationale))\n\n" }
             if let filter = d.filter { out += "CloudWatch filter: \(code(filter))\n\n" }

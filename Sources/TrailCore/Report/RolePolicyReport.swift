@@ -54,7 +54,9 @@ public struct RolePolicyReport: Sendable, Equatable {
         guard entries.contains(where: { $0.origin != nil }) else { return (entries.first?.policy.json ?? "") + "\n" }
         return entries.map { entry in
             let events = entry.policy.events
-            return "# origin: \(entry.origin?.type ?? "") \(entry.origin?.id ?? "") (\(events) event\(events == 1 ? "" : "s"))\n" + entry.policy.json + "\n"
+            // The origin comes from the records (a SAML subject, a token subject): no control
+            // character of it may reach the terminal, nor a line break start a fake document.
+            return "# origin: " + TerminalText.escape("\(entry.origin?.type ?? "") \(entry.origin?.id ?? "")") + " (\(events) event\(events == 1 ? "" : "s"))\n" + entry.policy.json + "\n"
         }.joined(separator: "\n")
     }
 

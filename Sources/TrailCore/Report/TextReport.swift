@@ -34,7 +34,9 @@ public struct TextReport: Sendable {
             if let cis = d.cis { about.append("CIS: \(cis)") }
             if let rationale = d.rationale { about.append("why: \(rationale)") }
             if let filter = d.filter { about.append("filter: \(filter)") }
-            about.append("query: \(d.query.name)")
+            // A user's file can replace a built-in check under the same id or query name; the
+            // report must say whose SQL produced the findings.
+            about.append("query: \(d.query.name)" + (d.query.isBuiltIn ? "" : " (from \(d.query.source))"))
             for note in check.notes { about.append("note: \(note)") }
             for line in about { out += wrap(TableFormatter.sanitize(line)) }
             if check.result.rows.isEmpty {

@@ -11,8 +11,12 @@ public enum ExitStatus: Int32, Sendable {
     case databaseError = 3
     /// A query could not run: unknown name, bad parameter, or an invalid SQL statement.
     case queryError = 4
-    /// Nothing matched what was asked for (an unknown event id, session or key).
+    /// Nothing matched what was asked for: an unknown event id, session or key, a role no session
+    /// was under (`who`), an identity with no events (`did`).
     case notFound = 5
+    /// The output could not be written: standard output failed (a full disk, a closed
+    /// descriptor), so what the command found was lost.
+    case outputError = 6
     /// Command-line usage error (the argument parser's code).
     case usage = 64
 }
