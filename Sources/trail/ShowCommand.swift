@@ -34,16 +34,18 @@ struct ShowCommand: ParsableCommand {
         var missing: Error?
         do {
             let investigator = Investigator(database: try TrailDatabase.openForReading(database.path))
+            let sink = ByteSink(descriptor: STDOUT_FILENO)
             for id in eventIDs {
                 do {
-                    var record = try investigator.record(eventID: id)
-                    record.append(0x0A)
-                    FileHandle.standardOutput.write(Data(record))
+                    sink.write(bytes: try investigator.record(eventID: id))
+                    sink.write(byte: 0x0A)
+                    sink.flushIfFull()
                 } catch let error as NotFound {
                     printError(error.description)
                     missing = error
                 }
             }
+            try sink.finish()
         } catch {
             throw fail(error)
         }
