@@ -8,7 +8,8 @@ Walks CORPUS_DIR for *.json.gz files (the S3 layout), reads each with gzip + jso
 transaction. No attribution, no secondary indexes: it is the floor a simple script reaches, so
 `trail-bench run` can put trail's end-to-end figures beside it.
 
-Prints one JSON line on stdout: {"files": N, "events": N, "bytes_read": N, "seconds": S}.
+Prints one JSON line on stdout:
+{"files": N, "events": N, "bytes_read": N, "seconds": S, "database_bytes": N}.
 """
 
 import gzip
@@ -80,8 +81,11 @@ def main(argv):
             files += 1
             events += len(records)
     db.close()
+    seconds = round(time.monotonic() - start, 3)
+    size = sum(os.path.getsize(db_path + suffix) for suffix in ("", "-journal", "-wal")
+               if os.path.exists(db_path + suffix))
     print(json.dumps({"files": files, "events": events, "bytes_read": bytes_read,
-                      "seconds": round(time.monotonic() - start, 3)}))
+                      "seconds": seconds, "database_bytes": size}))
     return 0
 
 

@@ -7,7 +7,8 @@ let usage = """
 usage:
   trail-bench generate --out DIR [--events N] [--seed S] [--days D] [--start YYYY-MM-DD] [--gzip-level 1-9]
   trail-bench run [--events N] [--seed S] [--days D] [--work DIR] [--corpus DIR] [--reuse]
-                  [--runs 3] [--trail PATH] [--skip-baseline] [--baseline SCRIPT] [--python python3]
+                  [--runs 3] [--trail PATH] [--skip-baseline] [--baseline SCRIPT] [--skip-duckdb]
+                  [--duckdb SCRIPT] [--python python3]
                   [--query-runs 20] [--skip-queries] [--skip-accuracy] [--jobs N] [--db PATH]
 
 generate  writes DIR/AWSLogs/<acct>/CloudTrail/<region>/YYYY/MM/DD/*.json.gz, DIR/ground-truth.tsv,
@@ -15,8 +16,9 @@ generate  writes DIR/AWSLogs/<acct>/CloudTrail/<region>/YYYY/MM/DD/*.json.gz, DI
 run       generates (or reuses) a corpus under --work (default /tmp/trail-bench), then measures the
           release `trail` binary (default .build/release/trail: run `swift build -c release` first):
           ingest throughput and peak RSS, query latency, attribution accuracy against the ground
-          truth, and the Python baseline (bench/baseline_ingest.py) side by side. With --db PATH
-          it skips ingest and the baseline and measures queries and accuracy on that database
+          truth, and two peers side by side: the Python baseline (bench/baseline_ingest.py) and
+          DuckDB (bench/duckdb_ingest.py, needs `pip install duckdb`; skipped with the reason when
+          it cannot be imported). With --db PATH it skips ingest and the peers and measures queries and accuracy on that database
           (ingested from the same --corpus).
 """
 
@@ -50,8 +52,8 @@ do {
         _ = try CorpusGenerator(options: options).generate(log: { print($0) })
     case "run":
         let args = try Arguments(rest, options: ["events", "seed", "days", "work", "corpus", "runs", "trail", "baseline", "python",
-                                                 "query-runs", "jobs", "db"],
-                                 switches: ["reuse", "skip-baseline", "skip-queries", "skip-accuracy"])
+                                                 "query-runs", "jobs", "db", "duckdb"],
+                                 switches: ["reuse", "skip-baseline", "skip-duckdb", "skip-queries", "skip-accuracy"])
         let code = try BenchCommand(args).run()
         exit(code)
     case "help", "--help", "-h":

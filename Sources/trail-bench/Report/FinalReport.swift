@@ -1,7 +1,7 @@
 import Foundation
 
-/// The end-of-run summary: ingest throughput side by side with the baseline (medians over the
-/// runs), query latency, attribution accuracy, and the issue's targets.
+/// The end-of-run summary: ingest throughput and database size side by side with the peers
+/// (medians over the runs), query latency, attribution accuracy, and the issue's targets.
 struct FinalReport {
     let machine: Machine
     let load: String
@@ -12,7 +12,7 @@ struct FinalReport {
     let manifest: CorpusManifest?
     let runs: Int
     let trail: [IngestMeasurement]
-    let baseline: [IngestMeasurement]
+    let peers: [PeerResult]
     let queries: [QueryBench.Result]
     let accuracy: AccuracyCheck.Report?
 
@@ -20,12 +20,14 @@ struct FinalReport {
     static let targetEventsPerSecond = 200_000.0
     static let targetRSSMiB = 250.0
     static let targetQueryP95 = 0.100
+    static let targetDatabaseToGzip = 2.0
 
     struct Figures {
         var events: Int
         var wall: Double
         var rssMiB: Double
         var cpu: Double
+        var databaseBytes: Int?
         var eventsPerSecond: Double { Double(events) / wall }
     }
 
@@ -34,7 +36,14 @@ struct FinalReport {
         return Figures(events: runs.map(\.events).max() ?? 0,
                        wall: Stats.median(runs.map(\.process.wallSeconds)),
                        rssMiB: Stats.median(runs.map(\.process.peakRSSMiB)),
-                       cpu: Stats.median(runs.map { $0.process.userSeconds + $0.process.systemSeconds }))
+                       cpu: Stats.median(runs.map { $0.process.userSeconds + $0.process.systemSeconds }),
+                       databaseBytes: runs.compactMap(\.databaseBytes).max())
+    }
+
+    /// Database bytes per byte of gzip input, the issue's "database ≤ 2× the gzip input".
+    func databaseToGzip(_ f: Figures) -> Double? {
+        guard let bytes = f.databaseBytes, compressedBytes > 0 else { return nil }
+        return Double(bytes) / Double(compressedBytes)
     }
 
     /// Uncompressed size: trail's own `bytesInflated`, else the generator's count.
@@ -49,31 +58,54 @@ struct FinalReport {
 
     var text: String {
         var out: [String] = []
-        out.append(trail.isEmpty && baseline.isEmpty ? "== trail-bench results (queries and accuracy on an existing database) =="
-                                                    : "== trail-bench results (medians of \(runs) run(s)) ==")
+        let measuredPeers = peers.compactMap { p in Self.figures(p.runs).map { (p.peer, $0) } }
+        out.append(trail.isEmpty && measuredPeers.isEmpty ? "== trail-bench results (queries and accuracy on an existing database) =="
+                                                          : "== trail-bench results (medians of \(runs) run(s)) ==")
         out.append("machine: \(machine.line)")
         out.append("load average (1/5/15 min): \(load)")
-        out.append("corpus:  \(Units.grouped(manifest?.events ?? trail.first?.events ?? 0)) events in \(Units.grouped(files)) files, "
+        let corpusEvents = manifest?.events
+        out.append("corpus:  \(Units.grouped(corpusEvents ?? trail.first?.events ?? 0)) events in \(Units.grouped(files)) files, "
                    + "\(Units.megabytes(compressedBytes)) gzip, \(Units.megabytes(jsonBytes)) JSON (\(corpus))")
 
         var ingest = Table("\nIngest, end to end (wall time of the process, incl. attribution and index build)",
-                           ["tool", "events", "wall", "events/s", "MB/s gzip", "MB/s JSON", "peak RSS", "CPU time"])
-        let t = Self.figures(trail), b = Self.figures(baseline)
+                           ["tool", "events", "wall", "events/s", "MB/s gzip", "MB/s JSON", "peak RSS", "CPU time", "database", "db / gzip"])
+        let t = Self.figures(trail)
         func row(_ name: String, _ f: Figures) {
             ingest.add([name, Units.grouped(f.events), Units.seconds(f.wall), Units.rate(f.eventsPerSecond),
                         Units.fixed(Double(compressedBytes) / 1_048_576 / f.wall, 1),
                         Units.fixed(Double(jsonBytes) / 1_048_576 / f.wall, 1),
-                        "\(Units.fixed(f.rssMiB, 1)) MB", Units.seconds(f.cpu)])
+                        "\(Units.fixed(f.rssMiB, 1)) MB", Units.seconds(f.cpu),
+                        f.databaseBytes.map(Units.megabytes) ?? "n/a", databaseToGzip(f).map { "\(Units.fixed($0, 2))×" } ?? "n/a"])
         }
         if let t { row("trail", t) }
-        if let b { row("python baseline", b) }
-        if t == nil && b == nil {
+        for (peer, f) in measuredPeers { row(peer.name, f) }
+        if t == nil && measuredPeers.isEmpty && peers.isEmpty {
             out.append("\nIngest: not measured (--db: the database was ingested before)")
         } else {
             out.append(ingest.text)
         }
-        if let t, let b {
-            out.append("ratio trail / baseline events/s: \(Units.fixed(t.eventsPerSecond / b.eventsPerSecond, 2))×")
+        for p in peers {
+            if let reason = p.skipped { out.append("\(p.peer.name): \(p.runs.isEmpty ? "skipped" : "stopped after \(p.runs.count) run(s)"): \(reason)") }
+        }
+        if let t {
+            for (peer, f) in measuredPeers {
+                var line = "ratio trail / \(peer.name): events/s \(Units.fixed(t.eventsPerSecond / f.eventsPerSecond, 2))×, "
+                    + "peak RSS \(Units.fixed(t.rssMiB / f.rssMiB, 2))×"
+                if let a = t.databaseBytes, let b = f.databaseBytes, b > 0 {
+                    line += ", database \(Units.fixed(Double(a) / Double(b), 2))×"
+                }
+                out.append(line)
+            }
+        }
+        // Every tool must have stored one row per record, or its throughput means nothing.
+        if let corpusEvents, t != nil || !measuredPeers.isEmpty {
+            var counts: [(tool: String, events: Int)] = []
+            if let t { counts.append(("trail", t.events)) }
+            counts += measuredPeers.map { (tool: $0.0.name, events: $0.1.events) }
+            let differing = counts.filter { $0.events != corpusEvents }
+            let listed = (differing.isEmpty ? counts : differing).map { "\($0.tool) \(Units.grouped($0.events))" }.joined(separator: ", ")
+            out.append(differing.isEmpty ? "events stored: \(listed), each equal to the corpus's \(Units.grouped(corpusEvents))"
+                                         : "WARNING: events stored differ from the corpus's \(Units.grouped(corpusEvents)): \(listed)")
         }
 
         var phases = Table("\ntrail's own phase timings (from --json)", ["phase", "median"])
@@ -127,6 +159,10 @@ struct FinalReport {
         if let t {
             out.append("  ≥ 200,000 events/s end to end: \(Units.rate(t.eventsPerSecond)) → \(t.eventsPerSecond >= Self.targetEventsPerSecond ? "met" : "NOT met")")
             out.append("  peak RSS ≤ 250 MB: \(Units.fixed(t.rssMiB, 1)) MB → \(t.rssMiB <= Self.targetRSSMiB ? "met" : "NOT met")")
+            if let ratio = databaseToGzip(t), let bytes = t.databaseBytes {
+                out.append("  database ≤ 2× the gzip input: \(Units.megabytes(bytes)) for \(Units.megabytes(compressedBytes)) of gzip, "
+                           + "\(Units.fixed(ratio, 2))× → \(ratio <= Self.targetDatabaseToGzip ? "met" : "NOT met")")
+            }
         }
         let measured = queries.filter { !$0.samples.isEmpty }
         if let worst = measured.max(by: { $0.p95 < $1.p95 }) {
@@ -149,6 +185,7 @@ struct FinalReport {
                 var r: [String: Any] = ["events": m.events, "wallSeconds": m.process.wallSeconds, "peakRSSMiB": m.process.peakRSSMiB,
                                         "userSeconds": m.process.userSeconds, "systemSeconds": m.process.systemSeconds,
                                         "exitCode": m.process.exitCode]
+                if let bytes = m.databaseBytes { r["databaseBytes"] = bytes }
                 if let s = m.trail {
                     r["attributionSeconds"] = s.attribution?.seconds
                     r["indexSeconds"] = s.indexSeconds
@@ -159,7 +196,11 @@ struct FinalReport {
             }
         }
         object["trail"] = runsJSON(trail)
-        object["baseline"] = runsJSON(baseline)
+        // One key per peer ("baseline", "duckdb"), the runs as for trail.
+        for p in peers {
+            object[p.peer.key] = runsJSON(p.runs)
+            if let reason = p.skipped { object["\(p.peer.key)Skipped"] = reason }
+        }
         object["queries"] = queries.map { q -> [String: Any] in
             ["name": q.name, "example": q.example, "samples": q.samples, "note": q.note]
         }

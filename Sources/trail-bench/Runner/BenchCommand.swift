@@ -1,6 +1,7 @@
 import Foundation
 
-/// `trail-bench run`: corpus → trail ingest (× runs) → Python baseline (× runs) → query
+/// `trail-bench run`: corpus → trail ingest (× runs) → the peers, Python baseline and DuckDB
+/// (× runs each) → query
 /// latency → attribution accuracy → final table. Everything it writes goes under --work
 /// (default /tmp/trail-bench), never into the repository.
 struct BenchCommand {
@@ -14,6 +15,8 @@ struct BenchCommand {
     let trail: String
     let skipBaseline: Bool
     let baselineScript: String?
+    let skipDuckDB: Bool
+    let duckdbScript: String?
     let python: String
     let queryRuns: Int
     let skipQueries: Bool
@@ -34,6 +37,8 @@ struct BenchCommand {
         trail = args.string("trail") ?? ".build/release/trail"
         skipBaseline = args.flag("skip-baseline")
         baselineScript = args.string("baseline")
+        skipDuckDB = args.flag("skip-duckdb")
+        duckdbScript = args.string("duckdb")
         python = args.string("python") ?? "python3"
         queryRuns = try args.int("query-runs", default: 20, minimum: 1)
         skipQueries = args.flag("skip-queries")
@@ -80,15 +85,21 @@ struct BenchCommand {
             for i in 1...runs { trailRuns.append(try ingest.runOnce(i, log: log)) }
         }
 
-        // 3. Baseline
-        var baselineRuns: [IngestMeasurement] = []
-        if !skipBaseline && existingDatabase == nil {
-            if let script = locateBaseline() {
-                log("\n[baseline] \(python) \(script) \(corpus) \(work)/baseline.db   (\(runs) run(s))")
-                let baseline = BaselineBench(python: python, script: script, corpus: corpus, work: work)
-                for i in 1...runs { baselineRuns.append(try baseline.runOnce(i, log: log)) }
-            } else {
-                log("\n[baseline] skipped: bench/baseline_ingest.py not found (run from the repository root or pass --baseline)")
+        // 3. Peers, on the same corpus and as many runs
+        var peers: [PeerResult] = []
+        if existingDatabase == nil {
+            for (peer, skip, option) in [(Peer.pythonBaseline, skipBaseline, baselineScript), (Peer.duckdb, skipDuckDB, duckdbScript)] {
+                if skip {
+                    log("\n[\(peer.key)] skipped (--skip-\(peer.key))")
+                    peers.append(PeerResult(peer: peer, skipped: "--skip-\(peer.key)"))
+                } else if let script = option ?? locate(peer.defaultScript) {
+                    log("\n[\(peer.key)] \(python) \(script) \(corpus) \(work)/\(peer.databaseFile)   (\(runs) run(s))")
+                    peers.append(PeerBench(peer: peer, python: python, script: script, corpus: corpus, work: work).run(runs: runs, log: log))
+                } else {
+                    let reason = "\(peer.defaultScript) not found (run from the repository root or pass --\(peer.key) SCRIPT)"
+                    log("\n[\(peer.key)] skipped: \(reason)")
+                    peers.append(PeerResult(peer: peer, skipped: reason))
+                }
             }
         }
 
@@ -116,7 +127,7 @@ struct BenchCommand {
         }
 
         let report = FinalReport(machine: machine, load: "\(loadAtStart) at start, \(Machine.loadAverage()) at end", trailVersion: version, corpus: corpus, files: files, compressedBytes: compressed,
-                                 manifest: manifest, runs: runs, trail: trailRuns, baseline: baselineRuns, queries: queries,
+                                 manifest: manifest, runs: runs, trail: trailRuns, peers: peers, queries: queries,
                                  accuracy: accuracy)
         log("\n" + report.text)
         let resultsPath = "\(work)/results-\(manifest?.events ?? events).json"
@@ -149,10 +160,9 @@ struct BenchCommand {
         return (path, manifest)
     }
 
-    private func locateBaseline() -> String? {
-        if let baselineScript { return baselineScript }
+    /// A script of the repository, from the working directory or from the built binary's place.
+    private func locate(_ relative: String) -> String? {
         let fm = FileManager.default
-        let relative = "bench/baseline_ingest.py"
         if fm.fileExists(atPath: relative) { return relative }
         // Running the built binary from elsewhere: walk up from .build/<config>/trail-bench.
         var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()

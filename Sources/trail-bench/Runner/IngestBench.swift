@@ -23,11 +23,13 @@ struct TrailIngestSummary: Decodable {
     var attribution: Attribution?
 }
 
-/// One measured ingest (trail or baseline).
+/// One measured ingest (trail or a peer).
 struct IngestMeasurement {
     var process: ProcessResult
     var events: Int
     var trail: TrailIngestSummary?
+    /// The database's size on disk after the run (with its WAL or journal), when known.
+    var databaseBytes: Int?
 }
 
 /// `trail ingest --db <work>/bench.db --json --quiet <corpus>` on a fresh database, `runs` times.
@@ -40,7 +42,8 @@ struct IngestBench {
     var databasePath: String { "\(work)/bench.db" }
 
     static func removeDatabase(_ path: String) {
-        for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        // ".wal" is DuckDB's; the others SQLite's.
+        for suffix in ["", "-wal", "-shm", "-journal", ".wal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
     func runOnce(_ index: Int, log: (String) -> Void) throws -> IngestMeasurement {
@@ -56,38 +59,105 @@ struct IngestBench {
         let summary = try? JSONDecoder().decode(TrailIngestSummary.self, from: Data(result.stdoutText().utf8))
         if summary == nil { log("  warning: could not read trail's --json summary from \(work)/ingest-\(index).json") }
         if result.exitCode == 2 { log("  warning: trail reported input problems (exit 2); see \(work)/ingest-\(index).err") }
-        let m = IngestMeasurement(process: result, events: summary?.eventsNew ?? 0, trail: summary)
+        let m = IngestMeasurement(process: result, events: summary?.eventsNew ?? 0, trail: summary,
+                                  databaseBytes: Self.databaseBytes(databasePath))
         log("  trail run \(index): \(Units.seconds(result.wallSeconds)) wall, \(Units.rate(Double(m.events) / result.wallSeconds)) events/s, "
-            + "peak RSS \(Units.fixed(result.peakRSSMiB, 1)) MB, attribution \(summary?.attribution?.seconds.map(Units.seconds) ?? "n/a")")
+            + "peak RSS \(Units.fixed(result.peakRSSMiB, 1)) MB, database \(m.databaseBytes.map(Units.megabytes) ?? "n/a"), "
+            + "attribution \(summary?.attribution?.seconds.map(Units.seconds) ?? "n/a")")
         return m
+    }
+
+    /// The database file plus whatever WAL or journal it left, or nil when there is no database.
+    static func databaseBytes(_ path: String) -> Int? {
+        let fm = FileManager.default
+        guard fm.fileExists(atPath: path) else { return nil }
+        return ["", "-wal", "-journal"].reduce(0) { total, suffix in
+            total + ((try? fm.attributesOfItem(atPath: path + suffix)[.size] as? Int) ?? 0)
+        }
     }
 }
 
-/// `python3 bench/baseline_ingest.py <corpus> <db>`, measured the same way.
-struct BaselineBench {
+/// Another ingester measured beside trail on the same corpus: a Python script that loads the
+/// corpus into a fresh database of its own and prints one JSON line, `files`, `events`,
+/// `seconds` and `database_bytes`, or `skipped` with the reason it cannot run (a missing
+/// package). Both peers go through this one mechanism so that they are measured alike.
+struct Peer: Sendable {
+    /// As the report names it.
+    let name: String
+    /// Its files under --work (`<key>-<run>.json`) and its key in the results JSON.
+    let key: String
+    /// Relative to the repository root.
+    let defaultScript: String
+    let databaseFile: String
+
+    /// 15 columns into SQLite with the standard library: the floor a simple script reaches.
+    static let pythonBaseline = Peer(name: "python baseline", key: "baseline", defaultScript: "bench/baseline_ingest.py",
+                                     databaseFile: "baseline.db")
+    /// DuckDB's JSON reader with the schema it detects: the columnar tool an analyst would reach for.
+    static let duckdb = Peer(name: "duckdb", key: "duckdb", defaultScript: "bench/duckdb_ingest.py", databaseFile: "duckdb.duckdb")
+}
+
+/// What a peer gave over the runs: its measurements, or why it has none.
+struct PeerResult {
+    let peer: Peer
+    var runs: [IngestMeasurement] = []
+    var skipped: String?
+}
+
+/// `python3 <script> <corpus> <work>/<db>`, `runs` times, measured as trail is. A peer that cannot
+/// run, or fails, is reported with the reason and the benchmark goes on: trail's figures stand
+/// without it.
+struct PeerBench {
+    let peer: Peer
     let python: String
     let script: String
     let corpus: String
     let work: String
 
     struct Output: Decodable {
-        var events: Int
-        var seconds: Double
+        var events: Int?
+        var databaseBytes: Int?
+        var skipped: String?
+
+        enum CodingKeys: String, CodingKey {
+            case events, skipped
+            case databaseBytes = "database_bytes"
+        }
     }
 
-    func runOnce(_ index: Int, log: (String) -> Void) throws -> IngestMeasurement {
-        let db = "\(work)/baseline.db"
-        IngestBench.removeDatabase(db)
-        let result = try ProcessRunner.run([python, script, corpus, db], stdout: "\(work)/baseline-\(index).json",
-                                           stderr: "\(work)/baseline-\(index).err")
-        guard result.succeeded else {
-            throw BenchFailure("baseline failed (\(result.statusText)):\n\(result.stderrTail())")
+    func run(runs: Int, log: (String) -> Void) -> PeerResult {
+        var result = PeerResult(peer: peer)
+        for i in 1...runs {
+            do {
+                result.runs.append(try runOnce(i, log: log))
+            } catch {
+                result.skipped = "\(error)"
+                log("  \(peer.name) run \(i): skipped: \(error)")
+                break
+            }
         }
-        let output = try? JSONDecoder().decode(Output.self, from: Data(result.stdoutText().utf8))
-        let m = IngestMeasurement(process: result, events: output?.events ?? 0, trail: nil)
-        log("  baseline run \(index): \(Units.seconds(result.wallSeconds)) wall, \(Units.rate(Double(m.events) / result.wallSeconds)) events/s, "
-            + "peak RSS \(Units.fixed(result.peakRSSMiB, 1)) MB")
+        return result
+    }
+
+    private func runOnce(_ index: Int, log: (String) -> Void) throws -> IngestMeasurement {
+        let db = "\(work)/\(peer.databaseFile)"
+        let stdout = "\(work)/\(peer.key)-\(index).json", stderr = "\(work)/\(peer.key)-\(index).err"
         IngestBench.removeDatabase(db)
+        defer { IngestBench.removeDatabase(db) }
+        let result = try ProcessRunner.run([python, script, corpus, db], stdout: stdout, stderr: stderr)
+        guard result.succeeded else {
+            throw BenchFailure("\(script) failed (\(result.statusText)), see \(stderr):\n\(result.stderrTail())")
+        }
+        let output: Output
+        do {
+            output = try JSONDecoder().decode(Output.self, from: Data(result.stdoutText().utf8))
+        } catch {
+            throw BenchFailure("\(stdout): not the JSON line \(script) prints: \(error)")
+        }
+        if let skipped = output.skipped { throw BenchFailure(skipped) }
+        let m = IngestMeasurement(process: result, events: output.events ?? 0, trail: nil, databaseBytes: output.databaseBytes)
+        log("  \(peer.name) run \(index): \(Units.seconds(result.wallSeconds)) wall, \(Units.rate(Double(m.events) / result.wallSeconds)) events/s, "
+            + "peak RSS \(Units.fixed(result.peakRSSMiB, 1)) MB, database \(m.databaseBytes.map(Units.megabytes) ?? "n/a")")
         return m
     }
 }
