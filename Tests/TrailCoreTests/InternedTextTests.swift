@@ -2,9 +2,9 @@ import Foundation
 import Testing
 @testable import TrailCore
 
-/// User agents are stored once per distinct text in `interned_text`; `userIdentity`,
-/// `tlsDetails` and the identity sub-objects are read from the stored record. The `events`
-/// view must still show every record's own bytes.
+/// `userIdentity` and `userAgent` are stored once per distinct text in `interned_text`, each
+/// identity's fields once in `identities`; `tlsDetails` is read from the stored record. The
+/// `events` view must still show every record's own bytes.
 @Suite("Interned texts and members read from the record")
 struct InternedTextTests {
     @Test("the hash is MurmurHash64A (seed 0), the same in Swift and in SQL")
@@ -53,11 +53,13 @@ struct InternedTextTests {
             #expect(identities["e3"] == TS.json(bob))
             #expect(identities["e4"]??.contains("\"userName\" : \"alice\"") == true)
             #expect(identities["e5"] == .some(nil))
-            // The identity is not copied into the event rows; the user agents are interned:
-            // e1, e3 and e4 share the default one.
-            #expect(try TS.count(db, "SELECT count(*) FROM pragma_table_info('event_rows') WHERE name LIKE 'user_identity%'") == 0)
+            // e1 and e2 point at one identity; e4's spacing makes one of its own, flattened once
+            // each into `identities`. The user agents are interned too: e1, e3 and e4 share one.
+            #expect(try TS.count(db, "SELECT count(DISTINCT user_identity_ref) FROM event_rows") == 3)
+            #expect(try TS.count(db, "SELECT count(*) FROM identities") == 3)
+            #expect(try TS.count(db, "SELECT count(*) FROM identities i JOIN interned_text t ON t.id = i.text_id") == 3)
+            #expect(try db.scalarText("SELECT user_name FROM events WHERE event_id = 'e4'") == "alice")
             #expect(try TS.count(db, "SELECT count(DISTINCT user_agent_ref) FROM event_rows") == 3)
-            #expect(try TS.count(db, "SELECT count(*) FROM event_rows WHERE user_agent_ref IS NULL") == 0)
             let distinct = try TS.count(db, "SELECT count(DISTINCT value) FROM interned_text")
             #expect(try TS.count(db, "SELECT count(*) FROM interned_text") == distinct)
             #expect(try TS.count(db, "SELECT count(*) FROM interned_text WHERE hash <> trail_hash(value)") == 0)

@@ -98,16 +98,51 @@ public enum EventColumn: Int, CaseIterable, Sendable {
     /// Columns whose value is stored as the record's JSON text, whatever its type.
     public var isVerbatimJSON: Bool { rawValue >= EventColumn.userIdentity.rawValue }
 
-    /// Where a verbatim column's value lies in the record, as lowercase member names from the
-    /// top: the `events` view reads it from the stored record (`trail_field`), matched as the
-    /// normaliser matches keys (case-insensitively, the last occurrence winning).
+    /// Where the store keeps a column. The `events` view shows every column under its name,
+    /// whichever the place; `event_rows` holds only what the queries filter, group and index on.
+    public enum Storage: Sendable, Equatable {
+        /// A column of `event_rows`.
+        case row
+        /// In `event_rows` as an id into `interned_text` (texts that repeat from event to event).
+        case interned
+        /// In `identities`, one row per distinct `userIdentity` object, found through the
+        /// event's `user_identity_ref`: every event of a session carries the same identity.
+        case identity
+        /// Read from the stored record itself (`trail_field` / `trail_value` at `recordPath`).
+        case record
+        /// In `event_rows` for the issuing calls (`Schema.issuingCalls`), which the attribution
+        /// reads on every run; read from the record for every other event.
+        case rowForIssuingCalls
+    }
+
+    public var storage: Storage {
+        switch self {
+        case .userAgent, .userIdentity: return .interned
+        // Kept in the row as well: indexes and roll-ups group by them.
+        case .identityAccountID, .accessKeyID: return .row
+        case .requestParameters, .responseElements, .additionalEventData, .serviceEventDetails: return .rowForIssuingCalls
+        case .eventVersion, .requestID, .apiVersion, .vpcEndpointID, .vpcEndpointAccountID, .eventCategory,
+             .sessionCredentialFromConsole, .annotation, .tlsDetails, .addendum, .edgeDeviceDetails, .eventContext, .insightDetails:
+            return .record
+        default:
+            let identity = (EventColumn.identityType.rawValue...EventColumn.inScopeOfIssuedTo.rawValue).contains(rawValue)
+                || [.webIDFederationData, .onBehalfOf, .inScopeOf, .invokedByDelegate].contains(self)
+            return identity ? .identity : .row
+        }
+    }
+
+    /// Where a column read from the record lies in it, as lowercase member names from the top,
+    /// matched as the normaliser matches keys (case-insensitively, the last occurrence winning).
     public var recordPath: String? {
         switch self {
-        case .userIdentity: return "useridentity"
-        case .webIDFederationData: return "useridentity.sessioncontext.webidfederationdata"
-        case .onBehalfOf: return "useridentity.onbehalfof"
-        case .inScopeOf: return "useridentity.inscopeof"
-        case .invokedByDelegate: return "useridentity.invokedbydelegate"
+        case .eventVersion: return "eventversion"
+        case .requestID: return "requestid"
+        case .apiVersion: return "apiversion"
+        case .vpcEndpointID: return "vpcendpointid"
+        case .vpcEndpointAccountID: return "vpcendpointaccountid"
+        case .eventCategory: return "eventcategory"
+        case .sessionCredentialFromConsole: return "sessioncredentialfromconsole"
+        case .annotation: return "annotation"
         case .requestParameters: return "requestparameters"
         case .responseElements: return "responseelements"
         case .additionalEventData: return "additionaleventdata"
@@ -121,21 +156,16 @@ public enum EventColumn: Int, CaseIterable, Sendable {
         }
     }
 
-    /// Columns `event_rows` stores. The verbatim JSON members are not copied out of the record:
-    /// the record itself is kept, as the input's own compressed bytes (`blobs`), and the view
-    /// reads them from it. `extra` is stored: it is assembled by trail and almost always NULL.
-    public var isStored: Bool { recordPath == nil || isStoredForIssuingCalls }
+    /// Fields flattened from `userIdentity`: `identities` has them all (the account and key
+    /// are also in the row).
+    public var isIdentityField: Bool { storage == .identity || self == .identityAccountID || self == .accessKeyID }
 
-    /// Members stored for the issuing calls alone (`Schema.issuingCalls`: STS, sign-in and
-    /// Identity Center) and NULL in every other row: the attribution reads them from every
-    /// such call on each run, which must not inflate inputs.
-    public var isStoredForIssuingCalls: Bool {
-        self == .requestParameters || self == .responseElements || self == .additionalEventData || self == .serviceEventDetails
-    }
+    /// Columns `event_rows` has.
+    public var isStored: Bool { storage == .row || storage == .interned || storage == .rowForIssuingCalls }
 
-    /// Stored columns that repeat from event to event (user agents): `event_rows` stores an id
-    /// into `interned_text`, and the `events` view shows the text under the column's usual name.
-    public var isInterned: Bool { self == .userAgent }
+    /// Stored columns that repeat from event to event (user agents, identities): `event_rows`
+    /// stores an id into `interned_text`, and the `events` view shows the text.
+    public var isInterned: Bool { storage == .interned }
 
     /// The column's name in `event_rows`.
     public var storageName: String { isInterned ? name + "_ref" : name }

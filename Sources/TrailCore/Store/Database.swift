@@ -111,7 +111,8 @@ public final class Database {
     }
 
     /// `trail_record(blob_id, offset, length)`: the record's JSON text as it came in;
-    /// `trail_field(blob_id, offset, length, 'path.to.member')`: one member's JSON text (see
+    /// `trail_field(blob_id, offset, length, 'path.to.member')`: one member's JSON text;
+    /// `trail_value(…)`: the same with a string decoded, as trail stores scalar columns (see
     /// `RecordArchive`). Not deterministic in SQLite's sense (they read a table), so SQLite never
     /// indexes them; an unreadable record is an error, never a silent NULL.
     private func registerRecordFunctions() throws {
@@ -119,42 +120,15 @@ public final class Database {
         let destroy: @convention(c) (UnsafeMutableRawPointer?) -> Void = { pointer in
             if let pointer { Unmanaged<RecordReader>.fromOpaque(pointer).release() }
         }
-        for arity: Int32 in [3, 4] {
-            let rc = sqlite3_create_function_v2(handle, arity == 3 ? "trail_record" : "trail_field", arity, SQLITE_UTF8, reader, { context, argc, argv in
-                guard let context, let argv, let user = sqlite3_user_data(context) else { return }
-                let reader = Unmanaged<RecordReader>.fromOpaque(user).takeUnretainedValue()
-                guard let a0 = argv[0], let a1 = argv[1], let a2 = argv[2],
-                      sqlite3_value_type(a0) != SQLITE_NULL, sqlite3_value_type(a1) != SQLITE_NULL, sqlite3_value_type(a2) != SQLITE_NULL else {
-                    sqlite3_result_null(context)
-                    return
-                }
-                var path: [[UInt8]]? = nil
-                if argc == 4 {
-                    guard let a3 = argv[3], let text = sqlite3_value_text(a3) else {
-                        sqlite3_result_null(context)
-                        return
-                    }
-                    path = reader.path(String(cString: text))
-                }
-                do {
-                    try reader.withRecord(blob: sqlite3_value_int64(a0), offset: Int(sqlite3_value_int64(a1)), length: Int(sqlite3_value_int64(a2))) { record in
-                        var range = 0..<record.count
-                        if let path {
-                            guard let found = RecordArchive.member(record, path: path) else {
-                                sqlite3_result_null(context)
-                                return
-                            }
-                            range = found
-                        }
-                        sqlite3_result_text(context, record.baseAddress.map { UnsafeRawPointer($0 + range.lowerBound).assumingMemoryBound(to: CChar.self) },
-                                            Int32(range.count), csqlite_transient())
-                    }
-                } catch {
-                    sqlite3_result_error(context, "\(error)", -1)
-                }
-            }, nil, nil, arity == 3 ? nil : destroy)
+        for (index, name) in ["trail_record", "trail_field", "trail_value"].enumerated() {
+            let arity: Int32 = index == 0 ? 3 : 4
+            typealias Body = @convention(c) (OpaquePointer?, Int32, UnsafeMutablePointer<OpaquePointer?>?) -> Void
+            let raw: Body = { context, argc, argv in RecordReader.call(context, argc, argv, decode: false) }
+            let decoded: Body = { context, argc, argv in RecordReader.call(context, argc, argv, decode: true) }
+            let rc = sqlite3_create_function_v2(handle, name, arity, SQLITE_UTF8, reader, index == 2 ? decoded : raw,
+                                                nil, nil, index == 0 ? destroy : nil)
             if rc != SQLITE_OK {
-                if arity == 3 { Unmanaged<RecordReader>.fromOpaque(reader).release() }
+                if index == 0 { Unmanaged<RecordReader>.fromOpaque(reader).release() }
                 throw self.error(rc)
             }
         }

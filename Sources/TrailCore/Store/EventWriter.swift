@@ -40,6 +40,7 @@ public final class EventWriter {
     private let upsertDigest: Statement
     private let touch: Statement
     private let insertBlob: Statement
+    private let insertIdentity: Statement
     let sessions: SessionTracker
     let texts: TextInterner
 
@@ -64,6 +65,10 @@ public final class EventWriter {
         // Insights events are few; their table keeps every text in place.
         insertInsight = try db.prepare("INSERT OR IGNORE INTO insight_events(\(names.joined(separator: ","))) VALUES (\(placeholders))")
         insertBlob = try db.prepare("INSERT INTO blobs(gzip) VALUES (?)")
+        insertIdentity = try db.prepare("""
+            INSERT OR REPLACE INTO identities(text_id, \(Schema.identityColumns.map(\.name).joined(separator: ", ")))
+            VALUES (?\(String(repeating: ", ?", count: Schema.identityColumns.count)))
+            """)
         insertResource = try db.prepare("INSERT INTO resources(event_id, position, arn, type, account_id, event_row) VALUES (?,?,?,?,?,?)")
         upsertFile = try db.prepare("""
             INSERT INTO files(path, size, mtime_ns, content_hash, kind, status, records, new_events, duplicate_events, rejected, error, duplicate_of, blob_id, ingested_at)
@@ -151,12 +156,12 @@ public final class EventWriter {
                     default: return nil
                     }
                 }
-                func intern(_ statement: Statement, _ index: Int32, _ value: FieldValue) throws {
+                func intern(_ statement: Statement, _ index: Int32, _ value: FieldValue, added: ((Int64) throws -> Void)? = nil) throws {
                     switch value.kind {
                     case .absent, .null: statement.bindNull(index)
                     case .text, .json, .scratchText:
                         guard let text = bytes(value) else { statement.bindNull(index); return }
-                        statement.bindInt(index, try texts.id(text))
+                        statement.bindInt(index, try texts.id(text, added: added))
                     case .trueValue, .falseValue:
                         var word = Array((value.kind == .trueValue ? "true" : "false").utf8)
                         let id = try word.withUnsafeMutableBufferPointer { try texts.id(UnsafeBufferPointer($0)) }
@@ -199,8 +204,17 @@ public final class EventWriter {
                     } else {
                         let issuing = Self.isIssuingCall(bytes(f(.eventSource)), bytes(f(.eventName)))
                         for (parameter, column) in stored {
-                            if column.isStoredForIssuingCalls && !issuing {
+                            if column.storage == .rowForIssuingCalls && !issuing {
                                 statement.bindNull(parameter)
+                            } else if column == .userIdentity {
+                                // A new identity text: its flattened fields, once.
+                                let insertIdentity = self.insertIdentity
+                                try intern(statement, parameter, f(column)) { textID in
+                                    insertIdentity.bindInt(1, textID)
+                                    for (i, field) in Schema.identityColumns.enumerated() { bind(insertIdentity, Int32(i + 2), f(field)) }
+                                    try insertIdentity.step()
+                                    insertIdentity.reset()
+                                }
                             } else if column.isInterned {
                                 try intern(statement, parameter, f(column))
                             } else {

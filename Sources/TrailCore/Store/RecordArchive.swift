@@ -126,6 +126,45 @@ final class RecordReader {
 
     init(_ db: OpaquePointer) { self.db = db }
 
+    /// The SQL functions' body: the record (`argc` 3) or one member of it (4), decoded as a
+    /// scalar column is when `decode`.
+    static func call(_ context: OpaquePointer?, _ argc: Int32, _ argv: UnsafeMutablePointer<OpaquePointer?>?, decode: Bool) {
+        guard let context, let argv, let user = sqlite3_user_data(context) else { return }
+        let reader = Unmanaged<RecordReader>.fromOpaque(user).takeUnretainedValue()
+        guard let a0 = argv[0], let a1 = argv[1], let a2 = argv[2],
+              sqlite3_value_type(a0) != SQLITE_NULL, sqlite3_value_type(a1) != SQLITE_NULL, sqlite3_value_type(a2) != SQLITE_NULL else {
+            sqlite3_result_null(context)
+            return
+        }
+        var path: [[UInt8]]? = nil
+        if argc == 4 {
+            guard let a3 = argv[3], let text = sqlite3_value_text(a3) else {
+                sqlite3_result_null(context)
+                return
+            }
+            path = reader.path(String(cString: text))
+        }
+        func result(_ bytes: UnsafeBufferPointer<UInt8>) {
+            sqlite3_result_text(context, bytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) },
+                                Int32(bytes.count), csqlite_transient())
+        }
+        do {
+            try reader.withRecord(blob: sqlite3_value_int64(a0), offset: Int(sqlite3_value_int64(a1)), length: Int(sqlite3_value_int64(a2))) { record in
+                guard let path else { return result(record) }
+                guard let found = RecordArchive.member(record, path: path) else { return sqlite3_result_null(context) }
+                let value = UnsafeBufferPointer(rebasing: record[found])
+                guard decode, let first = value.first, first == 0x22, let base = record.baseAddress else { return result(value) }
+                var scanner = JSONScanner(base: base, count: found.upperBound, pos: found.lowerBound)
+                guard let token = try? scanner.scanString() else { return result(value) }
+                var decoded: [UInt8] = []
+                scanner.decode(token, into: &decoded)
+                decoded.withUnsafeBufferPointer { result($0) }
+            }
+        } catch {
+            sqlite3_result_error(context, "\(error)", -1)
+        }
+    }
+
     /// The record's bytes, handed to `body` without a copy.
     func withRecord<T>(blob: Int64, offset: Int, length: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) throws -> T {
         guard offset >= 0, length >= 0 else { throw RecordArchive.ArchiveError("record \(offset)+\(length) of blob \(blob) is not a place in it") }

@@ -86,6 +86,13 @@ public enum Schema {
         ("sso.amazonaws.com", ["GetRoleCredentials", "Federate"]),
     ]
 
+    static let identityColumns = EventColumn.allCases.filter(\.isIdentityField)
+
+    static var identitiesTableSQL: String {
+        "CREATE TABLE identities (\n  text_id INTEGER PRIMARY KEY,    -- interned_text.id of the userIdentity object's text\n  "
+            + identityColumns.map { "\($0.name) TEXT" }.joined(separator: ",\n  ") + "\n);"
+    }
+
     /// `events` as users and queries see it: `event_rows` with the interned texts looked up
     /// and the verbatim members read from the stored record, under their usual names, in the
     /// original column order. Scalar subqueries and functions rather than joins keep the view
@@ -94,13 +101,15 @@ public enum Schema {
     static var eventsViewSQL: String {
         var columns = ["id"]
         for column in EventColumn.allCases {
-            if let path = column.recordPath {
-                let read = "trail_field(r.blob_id, r.record_offset, r.record_length, '\(path)')"
-                columns.append(column.isStored ? "coalesce(r.\(column.name), \(read)) AS \(column.name)" : "\(read) AS \(column.name)")
-            } else if column.isInterned {
-                columns.append("(SELECT value FROM interned_text WHERE id = r.\(column.storageName)) AS \(column.name)")
-            } else {
-                columns.append(column.name)
+            let read = column.recordPath.map {
+                "\(column.isVerbatimJSON ? "trail_field" : "trail_value")(r.blob_id, r.record_offset, r.record_length, '\($0)')"
+            } ?? "NULL"
+            switch column.storage {
+            case .row: columns.append(column.name)
+            case .interned: columns.append("(SELECT value FROM interned_text WHERE id = r.\(column.storageName)) AS \(column.name)")
+            case .identity: columns.append("(SELECT i.\(column.name) FROM identities i WHERE i.text_id = r.user_identity_ref) AS \(column.name)")
+            case .record: columns.append("\(read) AS \(column.name)")
+            case .rowForIssuingCalls: columns.append("coalesce(r.\(column.name), \(read)) AS \(column.name)")
             }
         }
         columns += ["event_ts", "session_creation_ts", "file_id", "record_index", "blob_id", "record_offset", "record_length", "id_hash"]
@@ -140,6 +149,9 @@ public enum Schema {
           value TEXT NOT NULL
         );
         CREATE INDEX interned_text_hash ON interned_text(hash);
+        -- Each distinct userIdentity object (interned_text) flattened once: the identity
+        -- columns of the events that carry it.
+        \(identitiesTableSQL)
         \(eventsViewSQL)
         CREATE TABLE resources (
           event_id TEXT NOT NULL,

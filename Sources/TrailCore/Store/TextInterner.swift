@@ -5,8 +5,8 @@ import Glibc
 import Darwin
 #endif
 
-/// Stores each distinct value of the repetitive verbatim columns (`userIdentity`, `userAgent`,
-/// `tlsDetails`, …) once, in `interned_text`, and hands out its id for `event_rows`.
+/// Stores each distinct value of the repetitive columns (`userIdentity`, `userAgent`) once, in
+/// `interned_text`, and hands out its id for `event_rows`.
 ///
 /// Every event of a role session carries the same `userIdentity` object (~550 bytes), so at 1M
 /// events these columns shrink from ~800 MB to a few MB. Lookups go through a bounded two-
@@ -34,7 +34,8 @@ final class TextInterner {
     }
 
     /// The id of `bytes` (UTF-8 text), adding it when it is new. Must run inside the writer's transaction.
-    func id(_ bytes: UnsafeBufferPointer<UInt8>) throws -> Int64 {
+    /// `added` runs once for a text stored here for the first time, with its new id.
+    func id(_ bytes: UnsafeBufferPointer<UInt8>, added: ((Int64) throws -> Void)? = nil) throws -> Int64 {
         let raw = UnsafeRawBufferPointer(bytes)
         let hash = ByteHash.murmur64(raw)
         if let entry = current[hash], Self.equal(entry.bytes, raw) { return entry.id }
@@ -71,6 +72,7 @@ final class TextInterner {
             try insert.step()
             insert.reset()
             id = insert.database.lastInsertRowID
+            try added?(id)
         }
         remember(hash, Entry(id: id, bytes: Array(bytes)))
         return id
