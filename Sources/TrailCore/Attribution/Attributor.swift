@@ -65,9 +65,9 @@ public final class Attributor {
         try db.execute("""
             INSERT INTO event_links(event_rowid, event_id, original_session_id, session_id, method, evidence_event_id)
             SELECT o.id, o.event_id, o.session_id, c.session_id, 'shared_event_id', c.event_id
-            FROM events o
-            JOIN events c ON c.id = (
-                SELECT c2.id FROM events c2
+            FROM \(Schema.eventsWithIdentitySQL) o
+            JOIN event_rows c ON c.id = (
+                SELECT c2.id FROM \(Schema.eventsWithIdentitySQL) c2
                 WHERE c2.shared_event_id = o.shared_event_id AND c2.id <> o.id
                   AND c2.identity_type IS NOT NULL AND c2.identity_type <> 'AWSAccount' AND c2.session_id IS NOT NULL
                 ORDER BY c2.event_id LIMIT 1)
@@ -107,7 +107,7 @@ public final class Attributor {
         let create = try db.prepare("INSERT INTO sessions(session_key, derived) VALUES (?, 1) RETURNING id")
         let link = try db.prepare("""
             INSERT INTO event_links(event_rowid, event_id, original_session_id, session_id, method, evidence_event_id)
-            SELECT id, event_id, session_id, ?, 'split by access key', ? FROM events WHERE session_id = ? AND access_key_id = ?
+            SELECT id, event_id, session_id, ?, 'split by access key', ? FROM event_rows WHERE session_id = ? AND access_key_id = ?
             """)
         let move = try db.prepare("UPDATE event_rows SET session_id = ? WHERE session_id = ? AND access_key_id = ?")
         // Collected first: the loop adds sessions to the store.

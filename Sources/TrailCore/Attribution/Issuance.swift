@@ -102,8 +102,7 @@ final class Issuance {
                \(j("service_event_details", "$.role_name")),
                coalesce(\(j("response_elements", "$.ConsoleLogin")), \(j("response_elements", "$.SwitchRole"))),
                \(j("request_parameters", "$.targetPrincipal"))
-        FROM (SELECT e.*, i.identity_type, i.identity_arn, i.principal_id, i.user_name, i.identity_provider, i.invoked_by
-              FROM event_rows e LEFT JOIN identities i ON i.text_id = e.user_identity_ref) AS events
+        FROM \(Schema.eventsWithIdentitySQL) AS events
         WHERE (event_name IN ('AssumeRole','AssumeRoleWithSAML','AssumeRoleWithWebIdentity','GetSessionToken','GetFederationToken','AssumeRoot')
                 AND event_source = 'sts.amazonaws.com')
            OR (event_name IN ('ConsoleLogin','SwitchRole') AND event_source = 'signin.amazonaws.com')

@@ -49,7 +49,7 @@ struct SessionAggregate {
         """
 
     /// A session computed from its events, for the few the attribution re-groups.
-    static let fromEventsSQL = """
+    static var fromEventsSQL: String { """
         SELECT NULL, count(*), count(error_code), min(event_ts), max(event_ts),
                max(identity_type), max(principal_id), max(identity_arn), max(identity_account_id),
                max(session_issuer_arn), NULL, max(session_creation_ts),
@@ -58,8 +58,8 @@ struct SessionAggregate {
                max(web_id_federated_provider), max(on_behalf_of_user_id), max(invoked_by), max(user_name),
                max(identity_provider), max(recipient_account_id), max(credential_id), max(assumed_root),
                min(source_ip_address), NULL
-        FROM events
-        """
+        FROM \(Schema.eventsWithIdentitySQL)
+        """ }
 
     static func read(_ s: Statement, key: String? = nil, id: Int64? = nil) -> SessionAggregate? {
         guard let key = key ?? s.text(0), s.int64(1) > 0 else { return nil }

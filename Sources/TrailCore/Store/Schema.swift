@@ -93,6 +93,17 @@ public enum Schema {
             + identityColumns.map { "\($0.name) TEXT" }.joined(separator: ",\n  ") + "\n);"
     }
 
+    /// The event rows with their identity's fields under the `events` view's names, as one
+    /// join: for the attribution, which reads the identity of every event it looks at, where the
+    /// view's one lookup per column and row would cost several times as much. Stored columns
+    /// keep their names; a filter on `session_id` still uses the row's indexes.
+    static var eventsWithIdentitySQL: String {
+        let row = EventColumn.allCases.filter { $0.storage == .row || $0.storage == .rowForIssuingCalls }.map { "e.\($0.name)" }
+        let identity = identityColumns.filter { $0.storage == .identity }.map { "i.\($0.name)" }
+        return "(SELECT e.id, \((row + identity).joined(separator: ", ")), e.event_ts, e.session_creation_ts, e.file_id "
+            + "FROM event_rows e LEFT JOIN identities i ON i.text_id = e.user_identity_ref)"
+    }
+
     /// `events` as users and queries see it: `event_rows` with the interned texts looked up
     /// and the verbatim members read from the stored record, under their usual names, in the
     /// original column order. Scalar subqueries and functions rather than joins keep the view
