@@ -105,7 +105,7 @@ struct RecordArchiveTests {
         }
     }
 
-    @Test("an issuing call keeps its request and response in the row, for the attribution")
+    @Test("identity calls keep their request and response in the row: issuing calls for the attribution, IAM changes for the audits")
     func issuingCallsStored() throws {
         try TS.withTempDir { dir in
             let call = TS.record(id: "s1", name: "AssumeRole", overrides: [
@@ -113,7 +113,11 @@ struct RecordArchiveTests {
                 "requestParameters": ["roleArn": "arn:aws:iam::111122223333:role/R", "roleSessionName": "s"],
                 "responseElements": ["credentials": ["accessKeyId": "ASIAEXAMPLE"]],
             ])
-            let path = dir.write("s.json", TS.recordsFile([call, TS.record(id: "o1")]))
+            let change = TS.record(id: "i1", name: "CreateUser", overrides: [
+                "eventSource": "iam.amazonaws.com", "readOnly": false, "requestParameters": ["userName": "mallory"]])
+            let lookup = TS.record(id: "i2", name: "GetUser", overrides: [
+                "eventSource": "iam.amazonaws.com", "readOnly": true, "requestParameters": ["userName": "mallory"]])
+            let path = dir.write("s.json", TS.recordsFile([call, TS.record(id: "o1"), change, lookup]))
             try TS.ingest([path], into: dir.database)
             let db = try TS.openDB(dir.database)
             #expect(try db.scalarText("SELECT json_extract(request_parameters, '$.roleArn') FROM event_rows WHERE event_id = 's1'")
@@ -121,6 +125,10 @@ struct RecordArchiveTests {
             #expect(try db.scalarText("SELECT json_extract(response_elements, '$.credentials.accessKeyId') FROM events WHERE event_id = 's1'")
                     == "ASIAEXAMPLE")
             #expect(try TS.count(db, "SELECT count(*) FROM event_rows WHERE event_id = 'o1' AND request_parameters IS NULL") == 1)
+            // An IAM change keeps its request for iam-changes; a read-only IAM call does not.
+            #expect(try db.scalarText("SELECT request_parameters FROM event_rows WHERE event_id = 'i1'") == "{\"userName\":\"mallory\"}")
+            #expect(try TS.count(db, "SELECT count(*) FROM event_rows WHERE event_id = 'i2' AND request_parameters IS NULL") == 1)
+            #expect(try db.scalarText("SELECT request_parameters FROM events WHERE event_id = 'i2'") == "{\"userName\":\"mallory\"}")
         }
     }
 

@@ -110,9 +110,10 @@ public enum EventColumn: Int, CaseIterable, Sendable {
         case identity
         /// Read from the stored record itself (`trail_field` / `trail_value` at `recordPath`).
         case record
-        /// In `event_rows` for the issuing calls (`Schema.issuingCalls`), which the attribution
-        /// reads on every run; read from the record for every other event.
-        case rowForIssuingCalls
+        /// In `event_rows` for the identity calls (`Schema.identityCalls`: those that issue
+        /// credentials, which the attribution reads on every run, and the IAM changes, which
+        /// the change audits list); read from the record for every other event.
+        case rowForIdentityCalls
     }
 
     public var storage: Storage {
@@ -120,7 +121,7 @@ public enum EventColumn: Int, CaseIterable, Sendable {
         case .userAgent, .userIdentity: return .interned
         // Kept in the row as well: indexes and roll-ups group by them.
         case .identityAccountID, .accessKeyID: return .row
-        case .requestParameters, .responseElements, .additionalEventData, .serviceEventDetails: return .rowForIssuingCalls
+        case .requestParameters, .responseElements, .additionalEventData, .serviceEventDetails: return .rowForIdentityCalls
         case .eventVersion, .requestID, .apiVersion, .vpcEndpointID, .vpcEndpointAccountID, .eventCategory,
              .sessionCredentialFromConsole, .annotation, .tlsDetails, .addendum, .edgeDeviceDetails, .eventContext, .insightDetails:
             return .record
@@ -161,7 +162,7 @@ public enum EventColumn: Int, CaseIterable, Sendable {
     public var isIdentityField: Bool { storage == .identity || self == .identityAccountID || self == .accessKeyID }
 
     /// Columns `event_rows` has.
-    public var isStored: Bool { storage == .row || storage == .interned || storage == .rowForIssuingCalls }
+    public var isStored: Bool { storage == .row || storage == .interned || storage == .rowForIdentityCalls }
 
     /// Stored columns that repeat from event to event (user agents, identities): `event_rows`
     /// stores an id into `interned_text`, and the `events` view shows the text.

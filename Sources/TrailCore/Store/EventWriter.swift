@@ -202,9 +202,9 @@ public final class EventWriter {
                         statement.bindInt(insightTail + 3, Int64(file.recordIndexes[record]))
                         try bindSpan(statement, insightTail + 4, record)
                     } else {
-                        let issuing = Self.isIssuingCall(bytes(f(.eventSource)), bytes(f(.eventName)))
+                        let identityCall = Self.isIdentityCall(bytes(f(.eventSource)), bytes(f(.eventName)), readOnly: f(.readOnly))
                         for (parameter, column) in stored {
-                            if column.storage == .rowForIssuingCalls && !issuing {
+                            if column.storage == .rowForIdentityCalls && !identityCall {
                                 statement.bindNull(parameter)
                             } else if column == .userIdentity {
                                 // A new identity text: its flattened fields, once.
@@ -312,17 +312,19 @@ public final class EventWriter {
         return db.lastInsertRowID
     }
 
-    /// Whether the call is one of `Schema.issuingCalls`, compared as bytes.
-    static func isIssuingCall(_ source: UnsafeBufferPointer<UInt8>?, _ name: UnsafeBufferPointer<UInt8>?) -> Bool {
+    /// Whether the call is one of `Schema.identityCalls`, compared as bytes. A service listed
+    /// without names stands for its calls that are not read-only.
+    static func isIdentityCall(_ source: UnsafeBufferPointer<UInt8>?, _ name: UnsafeBufferPointer<UInt8>?, readOnly: FieldValue) -> Bool {
         guard let source, let name else { return false }
-        for call in issuingCalls where source.elementsEqual(call.source) {
+        for call in identityCalls where source.elementsEqual(call.source) {
+            if call.names.isEmpty { return readOnly.kind != .trueValue }
             return call.names.contains { name.elementsEqual($0) }
         }
         return false
     }
 
-    private static let issuingCalls: [(source: [UInt8], names: [[UInt8]])] =
-        Schema.issuingCalls.map { (Array($0.source.utf8), $0.names.map { Array($0.utf8) }) }
+    private static let identityCalls: [(source: [UInt8], names: [[UInt8]])] =
+        Schema.identityCalls.map { (Array($0.source.utf8), $0.names.map { Array($0.utf8) }) }
 
     /// Stands in for the base address of an empty buffer; no field ever points into it.
     nonisolated(unsafe) private static let noBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)

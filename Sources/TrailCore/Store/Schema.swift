@@ -78,12 +78,16 @@ public enum Schema {
 
     static let errorIndexColumns = "error_code, event_name, event_ts, session_id, recipient_account_id, identity_account_id, aws_region, event_source"
 
-    /// The calls that issue credentials or sign in: `event_rows` keeps their request and
-    /// response members (`EventColumn.isStoredForIssuingCalls`), which the attribution reads.
-    static let issuingCalls: [(source: String, names: [String])] = [
+    /// The identity calls, whose request and response members `event_rows` keeps
+    /// (`EventColumn.Storage.rowForIdentityCalls`): the calls that issue credentials or sign in,
+    /// which the attribution reads on every run, and every IAM call that is not read-only (an
+    /// empty list of names: all of them), which `iam-changes` lists. Each is read often, and
+    /// from a different input; together they are under 1 % of the events.
+    static let identityCalls: [(source: String, names: [String])] = [
         ("sts.amazonaws.com", ["AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity", "GetSessionToken", "GetFederationToken", "AssumeRoot"]),
         ("signin.amazonaws.com", ["ConsoleLogin", "SwitchRole"]),
         ("sso.amazonaws.com", ["GetRoleCredentials", "Federate"]),
+        ("iam.amazonaws.com", []),
     ]
 
     static let identityColumns = EventColumn.allCases.filter(\.isIdentityField)
@@ -98,7 +102,7 @@ public enum Schema {
     /// view's one lookup per column and row would cost several times as much. Stored columns
     /// keep their names; a filter on `session_id` still uses the row's indexes.
     static var eventsWithIdentitySQL: String {
-        let row = EventColumn.allCases.filter { $0.storage == .row || $0.storage == .rowForIssuingCalls }.map { "e.\($0.name)" }
+        let row = EventColumn.allCases.filter { $0.storage == .row || $0.storage == .rowForIdentityCalls }.map { "e.\($0.name)" }
         let identity = identityColumns.filter { $0.storage == .identity }.map { "i.\($0.name)" }
         return "(SELECT e.id, \((row + identity).joined(separator: ", ")), e.event_ts, e.session_creation_ts, e.file_id "
             + "FROM event_rows e LEFT JOIN identities i ON i.text_id = e.user_identity_ref)"
@@ -120,7 +124,7 @@ public enum Schema {
             case .interned: columns.append("(SELECT value FROM interned_text WHERE id = r.\(column.storageName)) AS \(column.name)")
             case .identity: columns.append("(SELECT i.\(column.name) FROM identities i WHERE i.text_id = r.user_identity_ref) AS \(column.name)")
             case .record: columns.append("\(read) AS \(column.name)")
-            case .rowForIssuingCalls: columns.append("coalesce(r.\(column.name), \(read)) AS \(column.name)")
+            case .rowForIdentityCalls: columns.append("coalesce(r.\(column.name), \(read)) AS \(column.name)")
             }
         }
         columns += ["event_ts", "session_creation_ts", "file_id", "record_index", "blob_id", "record_offset", "record_length", "id_hash"]
