@@ -4,8 +4,10 @@ public enum SchemaGuide {
     /// One line per table or view. Objects without an entry are still listed.
     public static let tableDescriptions: [String: String] = [
         "events": "VIEW: one row per CloudTrail event, userIdentity flattened; query event_attribution for who was behind it",
-        "event_rows": "Where events are stored: repeated texts (user_identity, user_agent, tls_details, …) as ids into interned_text; query the events view",
-        "interned_text": "Each distinct userIdentity, userAgent, tlsDetails … text once (hash = trail_hash(value))",
+        "event_rows": "Where events are stored: the columns queries filter on, ids into interned_text and identities, and where the record lies (blob_id, record_offset, record_length); query the events view",
+        "interned_text": "Each distinct userIdentity and userAgent text once (hash = trail_hash(value))",
+        "identities": "Each distinct userIdentity object flattened once, keyed by its interned_text id (event_rows.user_identity_ref)",
+        "blobs": "Each input file's gzip stream, once: trail_record(blob_id, record_offset, record_length) returns an event's record byte for byte",
         "event_attribution": "VIEW: every event with its session, role, chain and resolved origin; start investigations here",
         "sessions": "One row per credential session: how its credentials were issued (link), its chain and its origin",
         "event_links": "Events the attribution moved to another session (resource-owner copies, sessions split by key)",
@@ -93,6 +95,15 @@ public enum SchemaGuide {
             "event_row": "event_rows.id of the failed call",
             "chain": "the chain's role ARNs joined by ' > ' ('' when direct), as event_findings shows it",
             "resources": "the record's resource ARNs in order, space-separated, as event_findings shows them",
+        ],
+        "events": [
+            "id_hash": "trail_hash(event_id): find an event with id_hash = trail_hash('…') AND event_id = '…' (indexed)",
+            "blob_id": "the stored input (blobs.id) the record came in",
+            "record_offset": "where the record starts in that input, inflated; trail_record(blob_id, record_offset, record_length) returns it",
+            "request_parameters": "read from the record (kept in the row for STS, sign-in, Identity Center and IAM changes)",
+        ],
+        "files": [
+            "blob_id": "the stored bytes of this file (blobs.id); NULL for a duplicate or an unreadable file",
         ],
         "event_links": [
             "original_session_id": "the session (sessions.id) the event had at ingest",
