@@ -73,8 +73,9 @@ public enum Gunzip {
                     }
                     let position = consumed + Int(stream.total_in)
                     if output.count > limit {
-                        // Keep the limit's worth: the records inside it are still complete ones.
-                        output.removeSubrange(limit...)
+                        // Refused whole, as a plain file over the limit is: a stream this large is
+                        // a bomb or not a log, and parsing its first 512 MiB could cost gigabytes.
+                        output = []
                         failure = DecompressionError(offset: position, reason: "inflated size exceeds the \(limit >> 20) MiB limit per file")
                         return
                     }
