@@ -21,7 +21,7 @@ struct FuzzTargetTests {
         #expect(files.contains("JSONText.swift"))
         let result = try TS.runProcess(try #require(Self.swiftc), ["-typecheck", "-parse-as-library", "-module-name", "SupportAlone"]
                                        + files.map { support.appendingPathComponent($0).path })
-        #expect(result.status == 0, "\(result.stderrText)")
+        #expect(result.status == 0, "\(result.stderrText)\(result.stdoutText)")
     }
 
     @Test("scripts/fuzz.sh --check type-checks the fuzz target's sources",

@@ -12,7 +12,7 @@ public struct DecompressionError: Error, Sendable, Equatable, CustomStringConver
 public enum Gunzip {
     /// Output files larger than this are refused: byte ranges are 32-bit and memory is bounded.
     /// (CloudTrail's own files stay far below it.) Also the limit on the compressed input read.
-    public static let maximumOutput = 1 << 29
+    public static let maximumOutput = FileIO.maximumInput
 
     /// What inflating produced: every byte zlib emitted before it stopped, and why it stopped
     /// early, if it did. A broken file's bytes before the break are still worth reading.

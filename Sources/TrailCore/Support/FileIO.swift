@@ -11,6 +11,10 @@ enum FileIO {
         let description: String
     }
 
+    /// The most one input may hold, compressed or inflated (`Gunzip.maximumOutput` is this):
+    /// byte ranges are 32-bit and memory is bounded.
+    static let maximumInput = 1 << 29
+
     /// How long a FIFO may stay without a writer before the read says it is waiting.
     static let fifoNoticeMilliseconds: Int32 = 1000
 
@@ -30,13 +34,9 @@ enum FileIO {
         return (Int64(st.st_size), Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec))
     }
 
-    static func readAll(_ path: String, limit: Int = Gunzip.maximumOutput) throws -> [UInt8] {
-        try read(Array(path.utf8), limit: limit)
-    }
-
     /// Reads a file, a FIFO or a device, refusing more than `limit` bytes. A FIFO is opened
     /// without blocking, so a missing writer is reported (`waiting`) rather than hanging silently.
-    static func read(_ path: [UInt8], limit: Int = Gunzip.maximumOutput,
+    static func read(_ path: [UInt8], limit: Int = FileIO.maximumInput,
                      waiting: (String) -> Void = FileIO.noteOnStandardError) throws -> [UInt8] {
         let fd = withCPath(path) { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY) }
         guard fd >= 0 else { throw Failure(description: "cannot open: \(errorText(errno))") }
@@ -53,7 +53,7 @@ enum FileIO {
     }
 
     /// Standard input, with the same limit.
-    static func readStandardInput(limit: Int = Gunzip.maximumOutput) throws -> [UInt8] {
+    static func readStandardInput(limit: Int = FileIO.maximumInput) throws -> [UInt8] {
         var st = stat()
         guard fstat(0, &st) == 0 else { throw Failure(description: "cannot stat standard input: \(errorText(errno))") }
         return try readBounded(0, status: st, limit: limit)
