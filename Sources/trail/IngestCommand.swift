@@ -73,8 +73,10 @@ struct IngestCommand: ParsableCommand {
         let reporter = StderrReporter(showProgress: !quiet && stderrIsTerminal)
         let summary: IngestSummary
         do {
-            let inputs = try InputDiscovery.discover(paths)
-            if inputs.isEmpty { printError("warning: no log files (.json, .json.gz, .jsonl, .ndjson) found under \(paths.joined(separator: " "))") }
+            let inputs = try InputDiscovery.scan(paths)
+            if inputs.files.isEmpty && inputs.skipped.isEmpty {
+                printError("warning: no log files (.json, .json.gz, .jsonl, .ndjson) found under \(paths.joined(separator: " "))")
+            }
             summary = try Ingester(databasePath: database.path, options: options, reporter: reporter).run(inputs)
         } catch {
             throw fail(error)

@@ -61,7 +61,7 @@ struct DecodingBadInputTests {
             let file = LogFileDecoder.decode(Array(full.prefix(cut)))
             #expect(file.fileError != nil, "cut at \(cut) of \(full.count)")
             #expect(file.fileError?.contains("truncated") == true, "cut at \(cut): \(file.fileError ?? "nil")")
-            #expect(file.recordCount == 0, "a truncated stream is not parsed at all")
+            #expect(file.recordCount <= 50, "only records inflated whole before the cut are kept (GzipPartialTests)")
             #expect(throws: DecompressionError.self) { try Gunzip.decompress(Array(full.prefix(cut))) }
         }
     }
@@ -77,7 +77,7 @@ struct DecodingBadInputTests {
         badCRC[full.count - 6] ^= 0x01
         let file = LogFileDecoder.decode(badCRC)
         #expect(file.fileError != nil, "a CRC mismatch must not pass")
-        #expect(file.recordCount == 0)
+        #expect(file.recordCount == 20, "the records inflated before the CRC check are kept")
     }
 
     @Test("concatenated gzip members are all read")

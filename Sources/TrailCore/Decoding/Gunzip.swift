@@ -11,14 +11,33 @@ public struct DecompressionError: Error, Sendable, Equatable, CustomStringConver
 /// shippers) are all read; a stream that ends early is reported as truncated.
 public enum Gunzip {
     /// Output files larger than this are refused: byte ranges are 32-bit and memory is bounded.
-    /// (CloudTrail's own files stay far below it.)
-    public static let maximumOutput = 1 << 29
+    /// (CloudTrail's own files stay far below it.) Also the limit on the compressed input read.
+    public static let maximumOutput = FileIO.maximumInput
+
+    /// What inflating produced: every byte zlib emitted before it stopped, and why it stopped
+    /// early, if it did. A broken file's bytes before the break are still worth reading.
+    public struct Inflated: Sendable {
+        public var bytes: [UInt8]
+        public var error: DecompressionError?
+        /// The error came after every member ended (bytes that are not another member): the
+        /// inflated bytes are complete, not cut somewhere inside a record.
+        public var endsCleanly: Bool
+    }
 
     public static func isGzip(_ data: [UInt8]) -> Bool {
         data.count >= 2 && data[0] == 0x1F && data[1] == 0x8B
     }
 
+    /// The inflated bytes, or an error if the stream is not whole.
     public static func decompress(_ input: [UInt8], limit: Int = maximumOutput) throws -> [UInt8] {
+        let result = inflate(input, limit: limit)
+        if let error = result.error { throw error }
+        return result.bytes
+    }
+
+    /// Inflates as far as the stream allows; never throws, so a caller can keep what came
+    /// before a cut, a corrupt block, a bad CRC or junk after the last member.
+    public static func inflate(_ input: [UInt8], limit: Int = maximumOutput) -> Inflated {
         var output: [UInt8] = []
         // The gzip trailer's ISIZE is the inflated size mod 2^32: exact for one member under 4 GiB.
         if input.count >= 18 {
@@ -27,15 +46,17 @@ public enum Gunzip {
             // A corrupt trailer can claim anything: never reserve more than JSON's plausible ratio.
             output.reserveCapacity(min(isize, limit, input.count * 40) + 1)
         }
-        var stream = z_stream()
         var chunk = [UInt8](repeating: 0, count: 1 << 18)
         var consumed = 0
-        try input.withUnsafeBufferPointer { inBuffer in
+        var failure: DecompressionError?
+        var clean = false
+        input.withUnsafeBufferPointer { inBuffer in
             guard let inBase = inBuffer.baseAddress else { return }
-            while consumed < input.count {
-                stream = z_stream()
+            members: while consumed < input.count {
+                var stream = z_stream()
                 guard czlib_inflate_init2(&stream, 15 + 16) == Z_OK else {
-                    throw DecompressionError(offset: consumed, reason: "zlib could not start inflating")
+                    failure = DecompressionError(offset: consumed, reason: "zlib could not start inflating")
+                    return
                 }
                 defer { inflateEnd(&stream) }
                 stream.next_in = UnsafeMutablePointer(mutating: inBase + consumed)
@@ -45,26 +66,31 @@ public enum Gunzip {
                     status = chunk.withUnsafeMutableBufferPointer { out -> Int32 in
                         stream.next_out = out.baseAddress
                         stream.avail_out = UInt32(out.count)
-                        let rc = inflate(&stream, Z_NO_FLUSH)
+                        let rc = CZlib.inflate(&stream, Z_NO_FLUSH)
                         let produced = out.count - Int(stream.avail_out)
                         output.append(contentsOf: UnsafeBufferPointer(start: out.baseAddress, count: produced))
                         return rc
                     }
+                    let position = consumed + Int(stream.total_in)
                     if output.count > limit {
-                        throw DecompressionError(offset: consumed + Int(stream.total_in),
-                                                 reason: "inflated size exceeds the \(limit >> 20) MiB limit per file")
+                        // Refused whole, as a plain file over the limit is: a stream this large is
+                        // a bomb or not a log, and parsing its first 512 MiB could cost gigabytes.
+                        output = []
+                        failure = DecompressionError(offset: position, reason: "inflated size exceeds the \(limit >> 20) MiB limit per file")
+                        return
                     }
                     if status == Z_BUF_ERROR && stream.avail_in == 0 {
-                        throw DecompressionError(offset: consumed + Int(stream.total_in),
-                                                 reason: "truncated gzip stream (ends before its trailer)")
+                        failure = DecompressionError(offset: position, reason: "truncated gzip stream (ends before its trailer)")
+                        return
                     }
                     if status != Z_OK && status != Z_STREAM_END && status != Z_BUF_ERROR {
                         let message = stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"
-                        let where_ = consumed + Int(stream.total_in)
-                        if output.isEmpty && consumed == 0 && where_ < 10 {
-                            throw DecompressionError(offset: where_, reason: "not a valid gzip stream (\(message))")
+                        if output.isEmpty && consumed == 0 && position < 10 {
+                            failure = DecompressionError(offset: position, reason: "not a valid gzip stream (\(message))")
+                        } else {
+                            failure = DecompressionError(offset: position, reason: "corrupt gzip data (\(message))")
                         }
-                        throw DecompressionError(offset: where_, reason: "corrupt gzip data (\(message))")
+                        return
                     }
                 } while status != Z_STREAM_END
                 consumed += Int(stream.total_in)
@@ -72,11 +98,13 @@ public enum Gunzip {
                 while consumed < input.count && input[consumed] == 0 { consumed += 1 }
                 if consumed < input.count {
                     guard consumed + 1 < input.count, input[consumed] == 0x1F, input[consumed + 1] == 0x8B else {
-                        throw DecompressionError(offset: consumed, reason: "unexpected bytes after the gzip stream")
+                        failure = DecompressionError(offset: consumed, reason: "unexpected bytes after the gzip stream (\(input.count - consumed) bytes that are not another gzip member)")
+                        clean = true
+                        break members
                     }
                 }
             }
         }
-        return output
+        return Inflated(bytes: output, error: failure, endsCleanly: clean)
     }
 }

@@ -14,13 +14,10 @@ public enum LogFileDecoder {
     public static func decode(_ raw: [UInt8], expecting: Expectation = .events) -> ParsedFile {
         var file = ParsedFile()
         if Gunzip.isGzip(raw) {
-            do {
-                file.buffer = try Gunzip.decompress(raw)
-            } catch let error as DecompressionError {
-                file.fileError = error.description
-                return file
-            } catch {
-                file.fileError = "\(error)"
+            let inflated = Gunzip.inflate(raw)
+            file.buffer = inflated.bytes
+            if let error = inflated.error {
+                keepRecordsBefore(error, endsCleanly: inflated.endsCleanly, expecting: expecting, &file)
                 return file
             }
         } else {
@@ -40,6 +37,22 @@ public enum LogFileDecoder {
         }
         decodeRecords(&file)
         return file
+    }
+
+    /// A broken gzip stream still yields the complete records inflated before the break; the
+    /// file fails with the gzip error rather than the syntax error the cut causes, and the
+    /// line cut by the break is not reported as a broken record.
+    private static func keepRecordsBefore(_ error: DecompressionError, endsCleanly: Bool, expecting: Expectation,
+                                          _ file: inout ParsedFile) {
+        if !file.buffer.isEmpty && expecting == .events { decodeRecords(&file) }
+        var message = error.description
+        if endsCleanly, let syntax = file.fileError {
+            message += "; before it: \(syntax)"
+        } else if !endsCleanly {
+            let end = file.buffer.count
+            file.rejects.removeAll { Int($0.raw.offset) + Int($0.raw.length) >= end }
+        }
+        file.fileError = message
     }
 
     // MARK: events

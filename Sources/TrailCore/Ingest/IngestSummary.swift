@@ -14,6 +14,11 @@ public struct IngestSummary: Codable, Sendable, Equatable {
     public var filesFailed = 0
     /// Failed on an earlier run and unchanged since: skipped unless `--retry-failed`.
     public var filesPreviouslyFailed = 0
+    /// Under an input but not read (unreadable directory, broken link, loop, FIFO in a tree):
+    /// each is also in `failures` with status `skipped`.
+    public var filesSkipped = 0
+    /// Left out of a directory walk by name (hidden, or not a log name).
+    public var filesIgnored = 0
     public var digests = 0
     public var eventsNew = 0
     public var eventsDuplicate = 0
@@ -33,7 +38,7 @@ public struct IngestSummary: Codable, Sendable, Equatable {
     public init() {}
 
     /// True when some input could not be stored whole.
-    public var hasProblems: Bool { filesFailed > 0 || filesPartial > 0 }
+    public var hasProblems: Bool { filesFailed > 0 || filesPartial > 0 || filesSkipped > 0 }
 
     public var text: String {
         var lines: [String] = []
@@ -42,6 +47,8 @@ public struct IngestSummary: Codable, Sendable, Equatable {
         files += ", \(filesFailed) failed, \(filesUnchanged) unchanged"
         if filesDuplicate > 0 { files += ", \(filesDuplicate) duplicate content" }
         if digests > 0 { files += ", \(digests) digests" }
+        if filesSkipped > 0 { files += ", \(filesSkipped) skipped (not read, see above)" }
+        if filesIgnored > 0 { files += ", \(filesIgnored) ignored by name" }
         lines.append(files)
         var events = "events: \(eventsNew) new, \(eventsDuplicate) duplicate"
         if insightEventsNew > 0 { events += ", \(insightEventsNew) insight" }

@@ -244,12 +244,16 @@ public final class Ingester {
         let bytes: [UInt8]
         var size: Int64
         var mtime: Int64? = nil
-        if let stdin = input.stdinBytes {
-            bytes = stdin
-            size = Int64(stdin.count)
+        if input.isStandardInput {
+            if let stdin = input.stdinBytes {
+                bytes = stdin
+            } else {
+                do { bytes = try FileIO.readStandardInput() } catch { return .unreadable(input, "\(error)") }
+            }
+            size = Int64(bytes.count)
         } else {
             do {
-                let info = try FileIO.info(input.path)
+                let info = try FileIO.info(input.rawPath)
                 size = info.size
                 mtime = info.mtimeNs
                 if let known = ledger.byPath[input.ledgerPath], known.size == size, known.mtimeNs == mtime {
@@ -258,19 +262,19 @@ public final class Ingester {
                         return .unchanged(input, previouslyFailed: failedBefore)
                     }
                 }
-                bytes = try FileIO.readAll(input.path)
+                bytes = try FileIO.read(input.rawPath)
                 size = Int64(bytes.count)
             } catch {
                 return .unreadable(input, "\(error)")
             }
         }
         let hash = ContentHash.hex(bytes)
-        let ledgerPath = input.stdinBytes != nil ? "stdin:\(hash)" : input.ledgerPath
+        let ledgerPath = input.isStandardInput ? "stdin:\(hash)" : input.ledgerPath
         let identity = FileIdentity(path: ledgerPath, size: size, mtimeNs: mtime, contentHash: hash, kind: input.kind.rawValue)
         if let known = ledger.byPath[ledgerPath], known.contentHash == hash,
            known.status != FileStatus.failed.rawValue || !options.retryFailed {
             let failedBefore = known.status == FileStatus.failed.rawValue
-            return input.stdinBytes == nil ? .touched(input, identity, previouslyFailed: failedBefore)
+            return !input.isStandardInput ? .touched(input, identity, previouslyFailed: failedBefore)
                                            : .unchanged(input, previouslyFailed: failedBefore)
         }
         if let original = ledger.ingestedHashes[hash], ledger.byPath[ledgerPath]?.id != original {

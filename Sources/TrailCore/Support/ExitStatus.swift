@@ -3,7 +3,8 @@ public enum ExitStatus: Int32, Sendable {
     case success = 0
     /// `trail report --fail-on-findings` found something.
     case findings = 1
-    /// Some input could not be stored whole (a file failed, or records were rejected).
+    /// Some input could not be stored whole (a file failed, records were rejected, or an entry
+    /// under a directory was skipped: unreadable, a broken link, a loop, a FIFO).
     /// Everything readable was stored and committed.
     case inputProblems = 2
     /// The database could not be opened, created, written or read (missing, read-only,

@@ -6,6 +6,9 @@ import Darwin
 import Musl
 #endif
 
+/// In Support, not Output, because JSONText (Support) escapes straight into it and Support
+/// must build on its own (the fuzz target compiles the engine without Output).
+///
 /// Output bytes gathered in one growing buffer and written in large blocks: to a file
 /// descriptor (stdout) once a block is full, or kept whole for a caller that wants the text.
 ///
