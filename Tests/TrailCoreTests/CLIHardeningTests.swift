@@ -229,7 +229,8 @@ struct CLIHardeningTests {
         #expect(!run.stderr.contains(0x1B) && !run.stderr.contains(0x07), "raw control bytes reached stderr: \(run.stderrText)")
         let lines = run.stderrText.split(separator: "\n")
         #expect(lines.count == 1, "one problem, one line: \(lines)")
-        #expect(lines.first?.contains("evil\\x1b]0;owned\\x07\\x1b[2J\\nsecond.json") == true, "\(run.stderrText)")
+        // Paths are shown as the ledger keeps them (PathText: control bytes as \xHH).
+        #expect(lines.first?.contains("evil\\x1b]0;owned\\x07\\x1b[2J\\x0asecond.json") == true, "\(run.stderrText)")
     }
 
     @Test("values echoed in notes and errors are escaped; the table, JSON and CSV outputs carry them safely")
