@@ -12,6 +12,15 @@ public enum LogFileDecoder {
     public enum Expectation: Sendable { case events, digest }
 
     public static func decode(_ raw: [UInt8], expecting: Expectation = .events) -> ParsedFile {
+        var file = inflate(raw)
+        decodeInflated(&file, expecting: expecting)
+        return file
+    }
+
+    /// The first half of `decode`: `buffer` holds the inflated bytes (the bytes themselves for
+    /// plain JSON), or `fileError` says why there are none. The ingest hashes the buffer between
+    /// the halves, to find a duplicate before parsing it.
+    public static func inflate(_ raw: [UInt8]) -> ParsedFile {
         var file = ParsedFile()
         if Gunzip.isGzip(raw) {
             do {
@@ -30,16 +39,18 @@ public enum LogFileDecoder {
             }
             file.buffer = raw
         }
-        guard !file.buffer.isEmpty else {
-            file.fileError = raw.isEmpty ? "empty file" : "empty after decompression"
-            return file
-        }
+        if file.buffer.isEmpty { file.fileError = raw.isEmpty ? "empty file" : "empty after decompression" }
+        return file
+    }
+
+    /// The second half of `decode`: parses what `inflate` left in `file`.
+    public static func decodeInflated(_ file: inout ParsedFile, expecting: Expectation = .events) {
+        guard file.fileError == nil else { return }
         if expecting == .digest {
             decodeDigest(&file)
-            return file
+            return
         }
         decodeRecords(&file)
-        return file
     }
 
     // MARK: events

@@ -13,7 +13,7 @@ public enum SchemaGuide {
         "resource_events": "Each resource ARN with its event's time, account, call and error, in ARN order: look ARNs up here (GLOB 'prefix*' is a range)",
         "resource_events_state": "The newest event row whose resources are in resource_events; newer ones are only in resources",
         "insight_events": "CloudTrail Insights events, kept apart from API activity",
-        "files": "The ingest ledger: every file read, its status, counts and content hash",
+        "files": "The ingest ledger: every file read, its status, counts and SHA-256 hashes (a duplicate has another file's content_sha256 and content_size)",
         "rejected_records": "Records that could not be stored, with the reason and the raw text",
         "digests": "CloudTrail digest files (integrity chain), one row per digest",
         "activity_rollup": "Events summed per session, account, region, access key and source address; rebuilt by every ingest",
@@ -44,6 +44,13 @@ public enum SchemaGuide {
             "reason": "why the attribution is incomplete or heuristic, when it is",
             "actor_arn": "the ARN the record itself names (userIdentity.arn)",
             "via_service": "userIdentity.invokedBy: the AWS service that made the call for the principal",
+        ],
+        "files": [
+            "size": "bytes as read",
+            "sha256": "SHA-256 of the bytes as read, hex: the same path with these bytes and a new mtime is not read again",
+            "content_sha256": "SHA-256 of the inflated bytes, hex (the bytes themselves for plain JSON); CloudTrail digest files list it as hashValue. NULL when the file could not be inflated",
+            "content_size": "length of the inflated bytes; with content_sha256, what makes another file a duplicate",
+            "duplicate_of": "for status duplicate: the files.id that has the same content",
         ],
         "sessions": [
             "session_key": "principalId@creationDate for temporary credentials; see SessionKey for the others",

@@ -122,7 +122,9 @@ public enum Schema {
           path TEXT NOT NULL UNIQUE,
           size INTEGER NOT NULL,
           mtime_ns INTEGER,
-          content_hash TEXT NOT NULL,
+          sha256 TEXT NOT NULL,            -- SHA-256 of the bytes as read, hex ('' if unreadable)
+          content_sha256 TEXT,             -- SHA-256 of the inflated bytes, hex: a digest file's hashValue (NULL if not inflatable)
+          content_size INTEGER,            -- length of the inflated bytes
           kind TEXT NOT NULL,              -- events | digest
           status TEXT NOT NULL,            -- ingested | partial | failed | duplicate
           records INTEGER NOT NULL DEFAULT 0,
@@ -134,7 +136,7 @@ public enum Schema {
           ingested_at TEXT NOT NULL,
           blob_id INTEGER                  -- blobs.id: the bytes as read (NULL for a duplicate or an unreadable file)
         );
-        CREATE INDEX files_hash ON files(content_hash, status);
+        CREATE INDEX files_content ON files(content_sha256, content_size, status);
         -- Each input's gzip stream (a plain JSON input compressed), once. A file whose content
         -- changes gets a new blob: the events read from the old content still point at theirs.
         CREATE TABLE blobs (
