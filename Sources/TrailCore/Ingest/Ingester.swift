@@ -218,6 +218,8 @@ public final class Ingester {
         try db.transaction { try ResourceEvents.append(db) }
         summary.indexSeconds = Date().timeIntervalSince(start) - summary.loadSeconds
 
+        // Runs on every ingest, new files or not: that is how a database whose attribution is
+        // behind (an earlier run stopped before it, or skipped it) catches up.
         if options.attribute {
             // Attribution looks rows up by index; it does not need the bulk load's page cache.
             // Its sessions and calls live in temporary tables with a cache of their own.
@@ -228,10 +230,14 @@ public final class Ingester {
             // friends, builds a throwaway index over every event instead of using events_activity
             // (1.5 s instead of ~60 ms at 1M events). Exact statistics cost ~0.1 s at 1M.
             try db.transaction { try db.execute("ANALYZE sessions") }
-        } else if try !ActivityRollup.isCurrent(db) {
-            // The attribution rebuilds the roll-up; without it, it is rebuilt here so the
-            // queries can still use it (it then follows the sessions as ingested).
-            try db.transaction { try ActivityRollup.rebuild(db) }
+        } else {
+            // Left behind on purpose: the commands' warning says which option did it.
+            try db.transaction { try db.execute(AttributionState.markDeferredSQL) }
+            if try !ActivityRollup.isCurrent(db) {
+                // The attribution rebuilds the roll-up; without it, it is rebuilt here so the
+                // queries can still use it (it then follows the sessions as ingested).
+                try db.transaction { try ActivityRollup.rebuild(db) }
+            }
         }
         if firstLoad || summary.eventsNew > 0 { try db.execute("PRAGMA optimize") }
         summary.elapsedSeconds = Date().timeIntervalSince(start)

@@ -23,6 +23,7 @@ public enum SchemaGuide {
         "address_totals": "Each source address over all time: first and last use, events, its origins sorted; rebuilt by every ingest",
         "error_events": "Every failed call with its origin, chain, session and resources as event_findings spells them, in time order; rebuilt by every ingest",
         "rollup_state": "The newest event row the roll-ups and error_events cover: trust them only while it is max(event_rows.id)",
+        "attribution_state": "The newest event row the last attribution covered, and when; events above it show origin unknown until an ingest attributes them",
     ]
 
     /// Notes on the columns investigators use most; the rest are named after CloudTrail's fields.
@@ -51,6 +52,11 @@ public enum SchemaGuide {
             "content_sha256": "SHA-256 of the inflated bytes, hex (the bytes themselves for plain JSON); CloudTrail digest files list it as hashValue. NULL when the file could not be inflated",
             "content_size": "length of the inflated bytes; with content_sha256, what makes another file a duplicate",
             "duplicate_of": "for status duplicate: the files.id that has the same content",
+        ],
+        "attribution_state": [
+            "max_event_rowid": "event_rows.id the last attribution covered (0: never ran); newer rows are not attributed yet",
+            "attributed_at": "when that attribution finished (UTC; NULL: never)",
+            "deferred": "1 when an ingest stored events with attribution turned off (--no-attribution), 0 otherwise",
         ],
         "sessions": [
             "session_key": "principalId@creationDate for temporary credentials; see SessionKey for the others",

@@ -302,6 +302,7 @@ public enum Schema {
         );
         \(ActivityRollup.tableSQL)
         \(ActivityRollup.stateTableSQL)
+        \(AttributionState.tableSQL)
         \(ActivityRollup.hourlyTableSQL)
         \(ActivityRollup.serviceTableSQL)
         \(ActivityRollup.addressTableSQL)
