@@ -10,13 +10,15 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // SHA-256 for the ledger's content keys (README: Dependencies).
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "TrailCore",
-            dependencies: ["CSQLite", "CZlib"],
+            dependencies: ["CSQLite", "CZlib", .product(name: "Crypto", package: "swift-crypto")],
             plugins: ["EmbedQueries"]
         ),
         .executableTarget(

@@ -33,7 +33,7 @@ struct ExplainCommand: ParsableCommand {
     func run() throws {
         let report: Report
         do {
-            let db = try TrailDatabase.openForReading(database.path)
+            let db = try database.openForReading()
             report = try Investigator(database: db).explain(eventID: eventID)
         } catch {
             throw fail(error)

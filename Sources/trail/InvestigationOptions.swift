@@ -103,7 +103,7 @@ func investigate(_ database: DatabaseOptions, _ filters: FilterOptions, _ output
     do {
         let now = currentUnixTime
         let filter = try filters.eventFilter(now: now)
-        let db = try TrailDatabase.openForReading(database.path)
+        let db = try database.openForReading()
         report = try body(Investigator(database: db, now: now), filter)
     } catch {
         throw fail(error)

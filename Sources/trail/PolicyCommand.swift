@@ -59,7 +59,7 @@ struct PolicyCommand: ParsableCommand {
         let report: RolePolicyReport
         do {
             let window = try ReportWindow.parse(from: since, to: until, now: currentUnixTime)
-            let db = try TrailDatabase.openForReading(database.path)
+            let db = try database.openForReading()
             report = try RolePolicyReport.build(db, role: role, window: window, byOrigin: byOrigin)
         } catch {
             throw fail(error)

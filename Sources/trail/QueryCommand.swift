@@ -103,7 +103,7 @@ struct QueryCommand: ParsableCommand {
                     throw QueryError.invalidValue(parameter: "--since/--until/--account/--region/--service/--event/--errors-only",
                                                   value: "with --sql", expected: "placeholders in the SQL, bound with -p NAME=VALUE")
                 }
-                let db = try TrailDatabase.openForReading(database.path)
+                let db = try database.openForReading()
                 try output.emit(try QueryRunner(database: db, now: currentUnixTime).rows(sql: sql, textBindings: arguments))
                 return
             }
@@ -119,7 +119,7 @@ struct QueryCommand: ParsableCommand {
                 }
                 arguments[key] = value
             }
-            let db = try TrailDatabase.openForReading(database.path)
+            let db = try database.openForReading()
             try output.emit(try QueryRunner(database: db, now: currentUnixTime).rows(query, arguments: arguments))
         } catch {
             throw fail(error)

@@ -115,7 +115,7 @@ struct ReportCommand: ParsableCommand {
                 let checks = try catalog.select(names, all: all, minimumSeverity: minSeverity)
                 if checks.isEmpty { printError("warning: no check of severity \(minSeverity.rawValue) or higher selected") }
                 let window = try ReportWindow.parse(from: since, to: until, now: now)
-                let db = try TrailDatabase.openForReading(database.path)
+                let db = try database.openForReading()
                 let result = try ReportRunner(database: db, now: now).run(checks, window: window, account: account.flatMap { $0.isEmpty ? nil : $0 })
                 report = result
                 text = format.render(result, width: tableWidth)

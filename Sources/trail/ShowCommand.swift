@@ -33,7 +33,7 @@ struct ShowCommand: ParsableCommand {
     func run() throws {
         var missing: Error?
         do {
-            let investigator = Investigator(database: try TrailDatabase.openForReading(database.path))
+            let investigator = Investigator(database: try database.openForReading())
             let sink = ByteSink(descriptor: STDOUT_FILENO)
             for id in eventIDs {
                 do {

@@ -104,6 +104,14 @@ struct DatabaseOptions: ParsableArguments {
 
     var path: String { TrailDatabase.resolvePath(db) }
 
+    /// Opens the database for a command that reads events. Events that no attribution has
+    /// covered show origin `unknown`; one line on stderr says so, and what to run.
+    func openForReading() throws -> Database {
+        let database = try TrailDatabase.openForReading(path)
+        if let warning = try AttributionState.load(database).warning { StandardStreams.writeMessage(warning) }
+        return database
+    }
+
     /// Checked before the store opens anything: an empty --db would silently fall back to
     /// ./trail.db, and a directory would reach SQLite as a bare "disk I/O error".
     func validate() throws {

@@ -240,7 +240,7 @@ struct LedgerTests {
             #expect(first.eventsNew == 3 && first.filesIngested == 1)
             let db = try TS.openDB(dir.database)
             let row = try #require(try TS.ledgerRows(db).first)
-            #expect(row.path == "stdin:" + ContentHash.hex(bytes))
+            #expect(row.path == "stdin:" + ContentDigest.sha256Hex(bytes))
             #expect(try db.scalarInt("SELECT mtime_ns FROM files") == nil)
 
             let second = try Ingester(databasePath: dir.database, options: TS.testOptions()).run([input])

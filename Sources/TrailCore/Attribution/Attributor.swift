@@ -43,6 +43,7 @@ public final class Attributor {
             // In the same transaction as the re-pointing, so a reader never sees the roll-up
             // disagree with the events' sessions.
             try ActivityRollup.rebuild(db)
+            try db.execute(AttributionState.markCurrentSQL)
         }
         summary.seconds = Date().timeIntervalSince(start)
         return summary

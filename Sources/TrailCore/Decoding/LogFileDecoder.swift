@@ -12,12 +12,23 @@ public enum LogFileDecoder {
     public enum Expectation: Sendable { case events, digest }
 
     public static func decode(_ raw: [UInt8], expecting: Expectation = .events) -> ParsedFile {
+        var file = inflate(raw)
+        decodeInflated(&file, expecting: expecting)
+        return file
+    }
+
+    /// The first half of `decode`: `buffer` holds the inflated bytes (the bytes themselves for
+    /// plain JSON), or `fileError` says why there are none. The ingest hashes the buffer between
+    /// the halves, to find a duplicate before parsing it.
+    public static func inflate(_ raw: [UInt8]) -> ParsedFile {
         var file = ParsedFile()
         if Gunzip.isGzip(raw) {
             let inflated = Gunzip.inflate(raw)
             file.buffer = inflated.bytes
             if let error = inflated.error {
-                keepRecordsBefore(error, endsCleanly: inflated.endsCleanly, expecting: expecting, &file)
+                // The file fails with this error; `decodeInflated` still keeps the records before it.
+                file.fileError = error.description
+                file.brokenGzip = (error, inflated.endsCleanly)
                 return file
             }
         } else {
@@ -27,16 +38,24 @@ public enum LogFileDecoder {
             }
             file.buffer = raw
         }
-        guard !file.buffer.isEmpty else {
-            file.fileError = raw.isEmpty ? "empty file" : "empty after decompression"
-            return file
+        if file.buffer.isEmpty { file.fileError = raw.isEmpty ? "empty file" : "empty after decompression" }
+        return file
+    }
+
+    /// The second half of `decode`: parses what `inflate` left in `file`.
+    public static func decodeInflated(_ file: inout ParsedFile, expecting: Expectation = .events) {
+        if let (error, endsCleanly) = file.brokenGzip {
+            file.fileError = nil
+            file.brokenGzip = nil
+            keepRecordsBefore(error, endsCleanly: endsCleanly, expecting: expecting, &file)
+            return
         }
+        guard file.fileError == nil else { return }
         if expecting == .digest {
             decodeDigest(&file)
-            return file
+            return
         }
         decodeRecords(&file)
-        return file
     }
 
     /// A broken gzip stream still yields the complete records inflated before the break; the

@@ -97,7 +97,7 @@ public final class Ingester {
         var inTransaction = false
         var pending = 0
         var lastCommit = Date()
-        var hashesThisRun: [String: Int64] = [:]
+        var contentThisRun: [ContentKey: Int64] = [:]
         var filesDone = 0
         var failure: Error?
 
@@ -144,13 +144,13 @@ public final class Ingester {
                 case .parsed(let input, let identity, let parsed, let compressedBytes):
                     summary.bytesRead += compressedBytes
                     summary.bytesInflated += parsed.buffer.count
-                    if let original = hashesThisRun[identity.contentHash] {
+                    if let content = identity.content, let original = contentThisRun[content] {
                         _ = try writer.recordDuplicate(identity, of: original)
                         summary.filesDuplicate += 1
                         break
                     }
                     let written = try writer.write(parsed, identity: identity)
-                    if written.status != .failed { hashesThisRun[identity.contentHash] = written.fileID }
+                    if written.status != .failed, let content = identity.content { contentThisRun[content] = written.fileID }
                     pending += parsed.recordCount
                     summary.eventsNew += written.newEvents
                     summary.eventsDuplicate += written.duplicateEvents
@@ -218,6 +218,8 @@ public final class Ingester {
         try db.transaction { try ResourceEvents.append(db) }
         summary.indexSeconds = Date().timeIntervalSince(start) - summary.loadSeconds
 
+        // Runs on every ingest, new files or not: that is how a database whose attribution is
+        // behind (an earlier run stopped before it, or skipped it) catches up.
         if options.attribute {
             // Attribution looks rows up by index; it does not need the bulk load's page cache.
             // Its sessions and calls live in temporary tables with a cache of their own.
@@ -228,10 +230,14 @@ public final class Ingester {
             // friends, builds a throwaway index over every event instead of using events_activity
             // (1.5 s instead of ~60 ms at 1M events). Exact statistics cost ~0.1 s at 1M.
             try db.transaction { try db.execute("ANALYZE sessions") }
-        } else if try !ActivityRollup.isCurrent(db) {
-            // The attribution rebuilds the roll-up; without it, it is rebuilt here so the
-            // queries can still use it (it then follows the sessions as ingested).
-            try db.transaction { try ActivityRollup.rebuild(db) }
+        } else {
+            // Left behind on purpose: the commands' warning says which option did it.
+            try db.transaction { try db.execute(AttributionState.markDeferredSQL) }
+            if try !ActivityRollup.isCurrent(db) {
+                // The attribution rebuilds the roll-up; without it, it is rebuilt here so the
+                // queries can still use it (it then follows the sessions as ingested).
+                try db.transaction { try ActivityRollup.rebuild(db) }
+            }
         }
         if firstLoad || summary.eventsNew > 0 { try db.execute("PRAGMA optimize") }
         summary.elapsedSeconds = Date().timeIntervalSince(start)
@@ -268,19 +274,30 @@ public final class Ingester {
                 return .unreadable(input, "\(error)")
             }
         }
-        let hash = ContentHash.hex(bytes)
-        let ledgerPath = input.isStandardInput ? "stdin:\(hash)" : input.ledgerPath
-        let identity = FileIdentity(path: ledgerPath, size: size, mtimeNs: mtime, contentHash: hash, kind: input.kind.rawValue)
-        if let known = ledger.byPath[ledgerPath], known.contentHash == hash,
+        // Both hashes are SHA-256: the ledger skips reading a file on their word, so a crafted
+        // file must not be able to match a real log.
+        let sha256 = ContentDigest.sha256Hex(bytes)
+        let ledgerPath = input.isStandardInput ? "stdin:\(sha256)" : input.ledgerPath
+        var identity = FileIdentity(path: ledgerPath, size: size, mtimeNs: mtime, sha256: sha256, content: nil, kind: input.kind.rawValue)
+        // The same bytes at the same path with a new mtime: decided before inflating.
+        if let known = ledger.byPath[ledgerPath], known.size == size, known.sha256 == sha256,
            known.status != FileStatus.failed.rawValue || !options.retryFailed {
             let failedBefore = known.status == FileStatus.failed.rawValue
             return !input.isStandardInput ? .touched(input, identity, previouslyFailed: failedBefore)
                                            : .unchanged(input, previouslyFailed: failedBefore)
         }
-        if let original = ledger.ingestedHashes[hash], ledger.byPath[ledgerPath]?.id != original {
-            return .duplicate(input, identity, of: original)
+        // Another path's content is compared inflated (SHA-256 and size), so a copy stored
+        // compressed differently, or not at all, is a duplicate too; a file that does not
+        // inflate has no content key and is never one.
+        var parsed = LogFileDecoder.inflate(bytes)
+        if parsed.fileError == nil {
+            let content = ContentKey(inflated: parsed.buffer)
+            identity.content = content
+            if let original = ledger.ingestedContent[content], ledger.byPath[ledgerPath]?.id != original {
+                return .duplicate(input, identity, of: original)
+            }
         }
-        var parsed = LogFileDecoder.decode(bytes, expecting: input.kind == .digest ? .digest : .events)
+        LogFileDecoder.decodeInflated(&parsed, expecting: input.kind == .digest ? .digest : .events)
         // The store keeps the input's gzip stream; compressing a plain one is the parser
         // thread's work, not the writer's.
         parsed.archive = Gunzip.isGzip(bytes) ? bytes : parsed.buffer.withUnsafeBufferPointer { RecordArchive.gzip($0) }

@@ -63,6 +63,9 @@ public struct ParsedFile: Sendable {
     /// strings, `scratch` compressed the same way. Set by the ingest's parser threads.
     public var archive: [UInt8]?
     public var scratchArchive: [UInt8]?
+    /// Between `LogFileDecoder.inflate` and `decodeInflated`: the gzip stream broke, after the
+    /// bytes in `buffer` (`endsCleanly`: at a member boundary).
+    var brokenGzip: (error: DecompressionError, endsCleanly: Bool)?
     /// Set when the file could not be read to its end; the records before the break are kept.
     public var fileError: String?
     /// Set when the file is a CloudTrail digest document.

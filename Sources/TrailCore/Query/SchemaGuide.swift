@@ -15,7 +15,7 @@ public enum SchemaGuide {
         "resource_events": "Each resource ARN with its event's time, account, call and error, in ARN order: look ARNs up here (GLOB 'prefix*' is a range)",
         "resource_events_state": "The newest event row whose resources are in resource_events; newer ones are only in resources",
         "insight_events": "CloudTrail Insights events, kept apart from API activity",
-        "files": "The ingest ledger: every file read, its status, counts and content hash",
+        "files": "The ingest ledger: every file read, its status, counts and SHA-256 hashes (a duplicate has another file's content_sha256 and content_size)",
         "rejected_records": "Records that could not be stored, with the reason and the raw text",
         "digests": "CloudTrail digest files (integrity chain), one row per digest",
         "activity_rollup": "Events summed per session, account, region, access key and source address; rebuilt by every ingest",
@@ -25,6 +25,7 @@ public enum SchemaGuide {
         "address_totals": "Each source address over all time: first and last use, events, its origins sorted; rebuilt by every ingest",
         "error_events": "Every failed call with its origin, chain, session and resources as event_findings spells them, in time order; rebuilt by every ingest",
         "rollup_state": "The newest event row the roll-ups and error_events cover: trust them only while it is max(event_rows.id)",
+        "attribution_state": "The newest event row the last attribution covered, and when; events above it show origin unknown until an ingest attributes them",
     ]
 
     /// Notes on the columns investigators use most; the rest are named after CloudTrail's fields.
@@ -46,6 +47,19 @@ public enum SchemaGuide {
             "reason": "why the attribution is incomplete or heuristic, when it is",
             "actor_arn": "the ARN the record itself names (userIdentity.arn)",
             "via_service": "userIdentity.invokedBy: the AWS service that made the call for the principal",
+        ],
+        "files": [
+            "size": "bytes as read",
+            "sha256": "SHA-256 of the bytes as read, hex: the same path with these bytes and a new mtime is not read again",
+            "content_sha256": "SHA-256 of the inflated bytes, hex (the bytes themselves for plain JSON); CloudTrail digest files list it as hashValue. NULL when the file could not be inflated",
+            "content_size": "length of the inflated bytes; with content_sha256, what makes another file a duplicate",
+            "duplicate_of": "for status duplicate: the files.id that has the same content",
+            "blob_id": "the stored bytes of this file (blobs.id); NULL for a duplicate or an unreadable file",
+        ],
+        "attribution_state": [
+            "max_event_rowid": "event_rows.id the last attribution covered (0: never ran); newer rows are not attributed yet",
+            "attributed_at": "when that attribution finished (UTC; NULL: never)",
+            "deferred": "1 when an ingest stored events with attribution turned off (--no-attribution), 0 otherwise",
         ],
         "sessions": [
             "session_key": "principalId@creationDate for temporary credentials; see SessionKey for the others",
@@ -101,9 +115,6 @@ public enum SchemaGuide {
             "blob_id": "the stored input (blobs.id) the record came in",
             "record_offset": "where the record starts in that input, inflated; trail_record(blob_id, record_offset, record_length) returns it",
             "request_parameters": "read from the record (kept in the row for STS, sign-in, Identity Center and IAM changes)",
-        ],
-        "files": [
-            "blob_id": "the stored bytes of this file (blobs.id); NULL for a duplicate or an unreadable file",
         ],
         "event_links": [
             "original_session_id": "the session (sessions.id) the event had at ingest",

@@ -15,6 +15,7 @@ public struct DatabaseStats: Codable, Sendable {
     public var rejectedRecords = 0
     public var digests = 0
     public var sessions = 0
+    public var attribution = AttributionState()
 
     public static func load(_ db: Database) throws -> DatabaseStats {
         var stats = DatabaseStats()
@@ -37,6 +38,7 @@ public struct DatabaseStats: Codable, Sendable {
         if (try db.scalarInt("SELECT count(*) FROM sqlite_master WHERE name = 'sessions'") ?? 0) > 0 {
             stats.sessions = Int(try db.scalarInt("SELECT count(*) FROM sessions") ?? 0)
         }
+        stats.attribution = try AttributionState.load(db)
         return stats
     }
 
@@ -44,6 +46,7 @@ public struct DatabaseStats: Codable, Sendable {
         var lines = ["events:    \(events)" + (insightEvents > 0 ? " (+\(insightEvents) insight events)" : "")]
         lines.append("range:     \(firstEvent ?? "-") .. \(lastEvent ?? "-")")
         lines.append("sessions:  \(sessions)")
+        lines.append("attributed: " + attributionLine)
         lines.append("accounts:  " + (accounts.isEmpty ? "-" : accounts.map { "\($0.name) (\($0.events))" }.joined(separator: ", ")))
         lines.append("regions:   " + (regions.isEmpty ? "-" : regions.map { "\($0.name) (\($0.events))" }.joined(separator: ", ")))
         let files = filesByStatus.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
@@ -51,5 +54,14 @@ public struct DatabaseStats: Codable, Sendable {
         if rejectedRecords > 0 { lines.append("rejected:  \(rejectedRecords) records (see the rejected_records table)") }
         if digests > 0 { lines.append("digests:   \(digests)") }
         return lines.joined(separator: "\n")
+    }
+
+    /// "all events (2026-12-08T02:19:46Z)", or how many are behind and why.
+    var attributionLine: String {
+        let when = attribution.attributedAt.map { "last run \($0)" } ?? "never run"
+        if attribution.eventsBehind == 0 { return events == 0 ? "-" : "all events (\(when))" }
+        let behind = "\(AttributionState.grouped(attribution.eventsBehind)) events not attributed (\(when)"
+            + (attribution.deferred ? "; ingested with --no-attribution)" : ")")
+        return behind + "; run trail ingest to attribute them"
     }
 }

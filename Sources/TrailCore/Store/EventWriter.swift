@@ -5,14 +5,18 @@ public struct FileIdentity: Sendable {
     public var path: String
     public var size: Int64
     public var mtimeNs: Int64?
-    public var contentHash: String
+    /// SHA-256 of the bytes as read (empty for a file that could not be read).
+    public var sha256: String
+    /// The inflated content's SHA-256 and size; nil when the file could not be inflated.
+    public var content: ContentKey?
     public var kind: String
 
-    public init(path: String, size: Int64, mtimeNs: Int64?, contentHash: String, kind: String) {
+    public init(path: String, size: Int64, mtimeNs: Int64?, sha256: String, content: ContentKey?, kind: String) {
         self.path = path
         self.size = size
         self.mtimeNs = mtimeNs
-        self.contentHash = contentHash
+        self.sha256 = sha256
+        self.content = content
         self.kind = kind
     }
 }
@@ -71,9 +75,10 @@ public final class EventWriter {
             """)
         insertResource = try db.prepare("INSERT INTO resources(event_id, position, arn, type, account_id, event_row) VALUES (?,?,?,?,?,?)")
         upsertFile = try db.prepare("""
-            INSERT INTO files(path, size, mtime_ns, content_hash, kind, status, records, new_events, duplicate_events, rejected, error, duplicate_of, blob_id, ingested_at)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))
-            ON CONFLICT(path) DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns, content_hash=excluded.content_hash,
+            INSERT INTO files(path, size, mtime_ns, sha256, content_sha256, content_size, kind, status, records, new_events, duplicate_events, rejected, error, duplicate_of, blob_id, ingested_at)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+            ON CONFLICT(path) DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns, sha256=excluded.sha256,
+              content_sha256=excluded.content_sha256, content_size=excluded.content_size,
               kind=excluded.kind, status=excluded.status, records=excluded.records, new_events=excluded.new_events,
               duplicate_events=excluded.duplicate_events, rejected=excluded.rejected, error=excluded.error,
               duplicate_of=excluded.duplicate_of, blob_id=excluded.blob_id, ingested_at=excluded.ingested_at
@@ -98,7 +103,7 @@ public final class EventWriter {
     /// Records a file that could not be read at all (vanished, no permission), so the ledger
     /// lists every input that failed.
     public func recordUnreadable(path: String, kind: String, error: String) throws {
-        let identity = FileIdentity(path: path, size: 0, mtimeNs: nil, contentHash: "", kind: kind)
+        let identity = FileIdentity(path: path, size: 0, mtimeNs: nil, sha256: "", content: nil, kind: kind)
         _ = try ledger(identity, status: .failed, records: 0, new: 0, duplicates: 0, rejected: 0, error: error, duplicateOf: nil)
     }
 
@@ -335,7 +340,8 @@ public final class EventWriter {
                         rejected: Int, error: String?, duplicateOf: Int64?, blob: Int64? = nil) throws -> Int64 {
         try upsertFile.bind([
             .text(identity.path), .integer(identity.size), identity.mtimeNs.map { .integer($0) } ?? .null,
-            .text(identity.contentHash), .text(identity.kind), .text(status.rawValue), .integer(Int64(records)),
+            .text(identity.sha256), identity.content.map { .text($0.sha256) } ?? .null,
+            identity.content.map { .integer($0.size) } ?? .null, .text(identity.kind), .text(status.rawValue), .integer(Int64(records)),
             .integer(Int64(new)), .integer(Int64(duplicates)), .integer(Int64(rejected)), text(error),
             duplicateOf.map { .integer($0) } ?? .null, blob.map { .integer($0) } ?? .null,
         ])

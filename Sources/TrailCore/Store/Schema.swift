@@ -90,6 +90,16 @@ public enum Schema {
         ("iam.amazonaws.com", []),
     ]
 
+    /// `Schema.identityCalls` as an SQL condition on an `event_rows` row, the same rule as
+    /// `EventWriter.isIdentityCall`.
+    static func identityCallSQL(_ row: String) -> String {
+        "(" + identityCalls.map { call in
+            call.names.isEmpty
+                ? "(\(row).event_source = '\(call.source)' AND \(row).read_only IS NOT 1)"
+                : "(\(row).event_source = '\(call.source)' AND \(row).event_name IN (\(call.names.map { "'\($0)'" }.joined(separator: ", "))))"
+        }.joined(separator: " OR ") + ")"
+    }
+
     static let identityColumns = EventColumn.allCases.filter(\.isIdentityField)
 
     static var identitiesTableSQL: String {
@@ -124,7 +134,9 @@ public enum Schema {
             case .interned: columns.append("(SELECT value FROM interned_text WHERE id = r.\(column.storageName)) AS \(column.name)")
             case .identity: columns.append("(SELECT i.\(column.name) FROM identities i WHERE i.text_id = r.user_identity_ref) AS \(column.name)")
             case .record: columns.append("\(read) AS \(column.name)")
-            case .rowForIdentityCalls: columns.append("coalesce(r.\(column.name), \(read)) AS \(column.name)")
+            case .rowForIdentityCalls:
+                // An identity call's member is in the row, or absent from the record.
+                columns.append("CASE WHEN r.\(column.name) IS NOT NULL THEN r.\(column.name) WHEN \(identityCallSQL("r")) THEN NULL ELSE \(read) END AS \(column.name)")
             }
         }
         columns += ["event_ts", "session_creation_ts", "file_id", "record_index", "blob_id", "record_offset", "record_length", "id_hash"]
@@ -137,7 +149,9 @@ public enum Schema {
           path TEXT NOT NULL UNIQUE,
           size INTEGER NOT NULL,
           mtime_ns INTEGER,
-          content_hash TEXT NOT NULL,
+          sha256 TEXT NOT NULL,            -- SHA-256 of the bytes as read, hex ('' if unreadable)
+          content_sha256 TEXT,             -- SHA-256 of the inflated bytes, hex: a digest file's hashValue (NULL if not inflatable)
+          content_size INTEGER,            -- length of the inflated bytes
           kind TEXT NOT NULL,              -- events | digest
           status TEXT NOT NULL,            -- ingested | partial | failed | duplicate
           records INTEGER NOT NULL DEFAULT 0,
@@ -149,7 +163,7 @@ public enum Schema {
           ingested_at TEXT NOT NULL,
           blob_id INTEGER                  -- blobs.id: the bytes as read (NULL for a duplicate or an unreadable file)
         );
-        CREATE INDEX files_hash ON files(content_hash, status);
+        CREATE INDEX files_content ON files(content_sha256, content_size, status);
         -- Each input's gzip stream (a plain JSON input compressed), once. A file whose content
         -- changes gets a new blob: the events read from the old content still point at theirs.
         CREATE TABLE blobs (
@@ -315,6 +329,7 @@ public enum Schema {
         );
         \(ActivityRollup.tableSQL)
         \(ActivityRollup.stateTableSQL)
+        \(AttributionState.tableSQL)
         \(ActivityRollup.hourlyTableSQL)
         \(ActivityRollup.serviceTableSQL)
         \(ActivityRollup.addressTableSQL)
