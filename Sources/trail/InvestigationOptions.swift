@@ -34,6 +34,24 @@ struct OutputOptions: ParsableArguments {
         try stdout.finish()
     }
 
+    /// Streams a query's rows to stdout as `body` steps them (see `RowStreamWriter`). A table
+    /// shows `limit` rows, else `RowStreamWriter.tableWindow` at a terminal, else all.
+    func stream(limit: Int?, _ body: (RowStreamWriter) throws -> Void) throws {
+        let stdout = ByteSink(descriptor: STDOUT_FILENO)
+        let terminal = isatty(STDOUT_FILENO) == 1
+        let rowLimit: Int? = limit.map { $0 == 0 ? nil : $0 } ?? (terminal ? RowStreamWriter.tableWindow : nil)
+        let writer = RowStreamWriter(format: format, width: tableWidth, limit: rowLimit, to: stdout, flushEachRow: terminal, note: printNote)
+        do {
+            try body(writer)
+        } catch {
+            // What was printed before the error is kept; a JSON array stays open, which a reader
+            // sees as the truncation it is, beside the error and exit status.
+            stdout.flush()
+            throw error
+        }
+        try stdout.finish()
+    }
+
     /// The same for a query's rows, kept as bytes (see `RowBuffer`).
     func emit(_ rows: RowBuffer) throws {
         let stdout = ByteSink(descriptor: STDOUT_FILENO)
