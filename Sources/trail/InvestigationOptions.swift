@@ -114,22 +114,26 @@ var currentUnixTime: Int64 { Int64(Date().timeIntervalSince1970) }
 /// `emptyIsNotFound`: `who` and `did` answer with rows or nothing; nothing exits 5, as `key`,
 /// `session` and `explain` do when what they were asked about is not there, so a script can
 /// tell "no match" from an answer. The empty output (`[]`, a CSV header) is still printed.
-func investigate(_ database: DatabaseOptions, _ filters: FilterOptions, _ output: OutputOptions,
+func investigate(_ database: DatabaseOptions, _ filters: FilterOptions, _ output: OutputOptions, _ limits: QueryLimitOptions,
                  emptyIsNotFound: Bool = false,
                  _ body: (Investigator, EventFilter) throws -> Report) throws {
     let report: Report
+    // Their output is small, so it is gathered before printing; each statement still stops
+    // at --timeout and on Ctrl-C.
+    let interruption = limits.start()
     do {
         let now = currentUnixTime
         let filter = try filters.eventFilter(now: now)
         let db = try TrailDatabase.openForReading(database.path)
+        interruption.attach(db)
         report = try body(Investigator(database: db, now: now), filter)
     } catch {
-        throw fail(error)
+        throw interruption.failure(error)
     }
     do {
         try output.emit(report)
     } catch {
-        throw fail(error)
+        throw interruption.failure(error)
     }
     if emptyIsNotFound && report.sections.allSatisfy({ $0.result.rows.isEmpty }) {
         throw ExitCode(ExitStatus.notFound.rawValue)

@@ -153,6 +153,7 @@ public struct QueryRunner {
         begin((0..<statement.columnCount).map { statement.columnName($0) })
         let statementGuard = database.statementGuard
         statementGuard?.begin()
+        defer { statementGuard?.end() }
         do {
             while try statement.step() {
                 try row(statement)

@@ -52,6 +52,9 @@ public final class StatementGuard: @unchecked Sendable {
         deadline = timeout.map { Self.now() &+ UInt64($0 * 1_000_000_000) } ?? .max
     }
 
+    /// Stops the clock: statements trail runs outside `QueryRunner` have no deadline.
+    func end() { deadline = .max }
+
     /// The progress handler's question: stop now?
     func shouldStop() -> Bool {
         if isCancelled { return true }
