@@ -152,6 +152,8 @@ public struct QueryRunner {
 
         begin((0..<statement.columnCount).map { statement.columnName($0) })
         let statementGuard = database.statementGuard
+        // A Ctrl-C between two statements stops the next one before it starts.
+        if let statementGuard, statementGuard.isCancelled { throw statementGuard.stopped() }
         statementGuard?.begin()
         defer { statementGuard?.end() }
         do {
