@@ -86,7 +86,7 @@ struct QueryCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Show at most this many rows in a table, 0 for all (default: \(RowStreamWriter.tableWindow) at a terminal, else all); json, jsonl and csv are always complete. A query with a limit parameter gets it instead.",
                                valueName: "n"))
-    var limit: Int?
+    var limit: String?
 
     /// `--role ProdAdmin` and friends: the query's own parameters, which the parser cannot know.
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The query's parameters as --NAME VALUE.", visibility: .hidden))
@@ -98,7 +98,6 @@ struct QueryCommand: ParsableCommand {
         if list && (sql != nil || name != nil) { throw ValidationError("--list takes no query name or --sql") }
         if sql != nil && name != nil { throw ValidationError("give either a query name or --sql, not both") }
         if show && name == nil { throw ValidationError("--show needs a query name") }
-        if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more") }
     }
 
     func run() throws {
@@ -112,6 +111,13 @@ struct QueryCommand: ParsableCommand {
                 return
             }
             var arguments = try parameterArguments()
+            // Checked here, not by the parser: a query's own limit parameter checks its value
+            // itself (exit 4 for a bad one, as for any parameter).
+            func tableLimit() throws -> Int? {
+                guard let limit else { return nil }
+                guard let n = Int(limit), n >= 0 else { throw QueryError.invalidValue(parameter: "--limit", value: limit, expected: "a number of rows, 0 for all") }
+                return n
+            }
             if let sql {
                 guard filters.queryArguments.isEmpty else {
                     throw QueryError.invalidValue(parameter: "--since/--until/--account/--region/--service/--event/--errors-only",
@@ -119,7 +125,7 @@ struct QueryCommand: ParsableCommand {
                 }
                 let db = try TrailDatabase.openForReading(database.path)
                 interruption.attach(db)
-                try output.stream(limit: limit) { writer in
+                try output.stream(limit: try tableLimit()) { writer in
                     try QueryRunner(database: db, now: currentUnixTime).stream(sql: sql, textBindings: arguments, to: writer)
                 }
                 return
@@ -137,17 +143,18 @@ struct QueryCommand: ParsableCommand {
                 arguments[key] = value
             }
             // `--limit` is the query's own parameter when it has one (top-talkers).
-            var tableLimit = limit
+            var rows: Int?
             if let limit, query.parameter("limit") != nil {
                 guard arguments["limit"] == nil else {
-                    throw QueryError.invalidValue(parameter: "--limit", value: String(limit), expected: "one value, given once")
+                    throw QueryError.invalidValue(parameter: "--limit", value: limit, expected: "one value, given once")
                 }
-                arguments["limit"] = String(limit)
-                tableLimit = nil
+                arguments["limit"] = limit
+            } else {
+                rows = try tableLimit()
             }
             let db = try TrailDatabase.openForReading(database.path)
             interruption.attach(db)
-            try output.stream(limit: tableLimit) { writer in
+            try output.stream(limit: rows) { writer in
                 try QueryRunner(database: db, now: currentUnixTime).stream(query, arguments: arguments, to: writer)
             }
         } catch {
