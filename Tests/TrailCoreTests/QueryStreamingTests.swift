@@ -228,6 +228,21 @@ struct QueryStreamingTests {
         #expect(talkers.status == 0 && talkers.stdout.split(separator: "\r\n").count == 2, "\(talkers)")
     }
 
+    static let script = ["/usr/bin/script", "/bin/script"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    @Test("at a terminal a table shows 1,000 rows by default and says how many it left out",
+          .enabled(if: script != nil, "no script(1) to give trail a terminal"))
+    func terminalDefaultLimit() throws {
+        let executable = try #require(QueryCLI.executable)
+        let sql = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 5000) SELECT x FROM c"
+        // script(1) runs the command on a pseudo-terminal: stdout and stderr both reach it.
+        let command = "'\(executable)' query --db '\(Self.db)' --sql '\(sql)'"
+        let run = try TS.runProcess(try #require(Self.script), ["-qc", command, "/dev/null"])
+        let lines = run.stdoutText.split(separator: "\r\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.contains("1000") && !lines.contains("1001"), "\(lines.suffix(3))")
+        #expect(lines.contains("(1000 of 5000 rows shown; --limit 0 shows all, or use --format csv, json or jsonl)"), "\(lines.suffix(3))")
+    }
+
     @Test("a streamed table keeps its first window's layout; later rows longer than a column are not cut")
     func tableWindow() throws {
         let window = RowStreamWriter.tableWindow

@@ -14,8 +14,6 @@ public final class StatementGuard: @unchecked Sendable {
     /// When the running statement must stop (monotonic nanoseconds); touched only on the
     /// statement's thread.
     private var deadline: UInt64 = .max
-    /// Why the last statement was stopped.
-    private(set) var timedOut = false
 
     public init(timeout: Double?) {
         self.timeout = timeout.flatMap { $0 > 0 ? $0 : nil }
@@ -48,7 +46,6 @@ public final class StatementGuard: @unchecked Sendable {
 
     /// Starts the clock for one statement.
     func begin() {
-        timedOut = false
         deadline = timeout.map { Self.now() &+ UInt64($0 * 1_000_000_000) } ?? .max
     }
 
@@ -58,11 +55,7 @@ public final class StatementGuard: @unchecked Sendable {
     /// The progress handler's question: stop now?
     func shouldStop() -> Bool {
         if isCancelled { return true }
-        if deadline != .max && Self.now() >= deadline {
-            timedOut = true
-            return true
-        }
-        return false
+        return deadline != .max && Self.now() >= deadline
     }
 
     /// The error for a statement SQLite stopped (SQLITE_INTERRUPT) under this guard.
