@@ -34,9 +34,10 @@ struct DidCommand: ParsableCommand {
 
     @OptionGroup var filters: FilterOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var limits: QueryLimitOptions
 
     func run() throws {
-        try investigate(database, filters, output, emptyIsNotFound: true) { investigator, filter in
+        try investigate(database, filters, output, limits, emptyIsNotFound: true) { investigator, filter in
             try investigator.did(identity: identity, filter: filter)
         }
     }

@@ -29,14 +29,17 @@ struct ExplainCommand: ParsableCommand {
     var eventID: String
 
     @OptionGroup var output: OutputOptions
+    @OptionGroup var limits: QueryLimitOptions
 
     func run() throws {
         let report: Report
+        let interruption = limits.start()
         do {
             let db = try database.openForReading()
+            interruption.attach(db)
             report = try Investigator(database: db).explain(eventID: eventID)
         } catch {
-            throw fail(error)
+            throw interruption.failure(error)
         }
         try output.emit(report)
     }

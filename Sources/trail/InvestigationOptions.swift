@@ -34,6 +34,24 @@ struct OutputOptions: ParsableArguments {
         try stdout.finish()
     }
 
+    /// Streams a query's rows to stdout as `body` steps them (see `RowStreamWriter`). A table
+    /// shows `limit` rows, else `RowStreamWriter.tableWindow` at a terminal, else all.
+    func stream(limit: Int?, _ body: (RowStreamWriter) throws -> Void) throws {
+        let stdout = ByteSink(descriptor: STDOUT_FILENO)
+        let terminal = isatty(STDOUT_FILENO) == 1
+        let rowLimit: Int? = limit.map { $0 == 0 ? nil : $0 } ?? (terminal ? RowStreamWriter.tableWindow : nil)
+        let writer = RowStreamWriter(format: format, width: tableWidth, limit: rowLimit, to: stdout, flushEachRow: terminal, note: printNote)
+        do {
+            try body(writer)
+        } catch {
+            // What was printed before the error is kept; a JSON array stays open, which a reader
+            // sees as the truncation it is, beside the error and exit status.
+            stdout.flush()
+            throw error
+        }
+        try stdout.finish()
+    }
+
     /// The same for a query's rows, kept as bytes (see `RowBuffer`).
     func emit(_ rows: RowBuffer) throws {
         let stdout = ByteSink(descriptor: STDOUT_FILENO)
@@ -96,22 +114,26 @@ var currentUnixTime: Int64 { Int64(Date().timeIntervalSince1970) }
 /// `emptyIsNotFound`: `who` and `did` answer with rows or nothing; nothing exits 5, as `key`,
 /// `session` and `explain` do when what they were asked about is not there, so a script can
 /// tell "no match" from an answer. The empty output (`[]`, a CSV header) is still printed.
-func investigate(_ database: DatabaseOptions, _ filters: FilterOptions, _ output: OutputOptions,
+func investigate(_ database: DatabaseOptions, _ filters: FilterOptions, _ output: OutputOptions, _ limits: QueryLimitOptions,
                  emptyIsNotFound: Bool = false,
                  _ body: (Investigator, EventFilter) throws -> Report) throws {
     let report: Report
+    // Their output is small, so it is gathered before printing; each statement still stops
+    // at --timeout and on Ctrl-C.
+    let interruption = limits.start()
     do {
         let now = currentUnixTime
         let filter = try filters.eventFilter(now: now)
         let db = try database.openForReading()
+        interruption.attach(db)
         report = try body(Investigator(database: db, now: now), filter)
     } catch {
-        throw fail(error)
+        throw interruption.failure(error)
     }
     do {
         try output.emit(report)
     } catch {
-        throw fail(error)
+        throw interruption.failure(error)
     }
     if emptyIsNotFound && report.sections.allSatisfy({ $0.result.rows.isEmpty }) {
         throw ExitCode(ExitStatus.notFound.rawValue)

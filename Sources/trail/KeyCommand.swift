@@ -30,9 +30,10 @@ struct KeyCommand: ParsableCommand {
 
     @OptionGroup var filters: FilterOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var limits: QueryLimitOptions
 
     func run() throws {
-        try investigate(database, filters, output) { investigator, filter in
+        try investigate(database, filters, output, limits) { investigator, filter in
             try investigator.key(accessKey, filter: filter)
         }
     }

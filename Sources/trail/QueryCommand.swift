@@ -35,8 +35,15 @@ struct QueryCommand: ParsableCommand {
         as text. `trail schema` lists the tables and views; start from the event_attribution \
         view and the sessions table.
 
+        Rows are printed as they are read: json, jsonl and csv are always complete; a table at \
+        a terminal shows the first \(RowStreamWriter.tableWindow) rows (--limit N, 0 for all) and says on \
+        stderr how many it left out. A statement stops after --timeout seconds (default 60, 0 \
+        for none) or when SQLite's memory passes --max-memory MB (default 2048, 0 for none); \
+        Ctrl-C stops it too.
+
         Exit codes: 0 the query ran (even with no rows), 3 database missing or unreadable, \
-        4 unknown query, bad parameter or bad SQL.
+        4 unknown query, bad parameter or bad SQL, 6 standard output could not be written, \
+        7 stopped by --timeout or --max-memory, 130 interrupted (Ctrl-C).
 
         Examples:
           trail query --list
@@ -75,6 +82,11 @@ struct QueryCommand: ParsableCommand {
 
     @OptionGroup var filters: FilterOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var limits: QueryLimitOptions
+
+    @Option(help: ArgumentHelp("Show at most this many rows in a table, 0 for all (default: \(RowStreamWriter.tableWindow) at a terminal, else all); json, jsonl and csv are always complete. A query with a limit parameter gets it instead.",
+                               valueName: "n"))
+    var limit: String?
 
     /// `--role ProdAdmin` and friends: the query's own parameters, which the parser cannot know.
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The query's parameters as --NAME VALUE.", visibility: .hidden))
@@ -89,6 +101,7 @@ struct QueryCommand: ParsableCommand {
     }
 
     func run() throws {
+        let interruption = limits.start()
         do {
             let environment = ProcessInfo.processInfo.environment
             let catalog = QueryCatalog.load(userDirectories: QueryCatalog.userDirectories(explicit: queryFolders, environment: environment))
@@ -98,13 +111,23 @@ struct QueryCommand: ParsableCommand {
                 return
             }
             var arguments = try parameterArguments()
+            // Checked here, not by the parser: a query's own limit parameter checks its value
+            // itself (exit 4 for a bad one, as for any parameter).
+            func tableLimit() throws -> Int? {
+                guard let limit else { return nil }
+                guard let n = Int(limit), n >= 0 else { throw QueryError.invalidValue(parameter: "--limit", value: limit, expected: "a number of rows, 0 for all") }
+                return n
+            }
             if let sql {
                 guard filters.queryArguments.isEmpty else {
                     throw QueryError.invalidValue(parameter: "--since/--until/--account/--region/--service/--event/--errors-only",
                                                   value: "with --sql", expected: "placeholders in the SQL, bound with -p NAME=VALUE")
                 }
                 let db = try database.openForReading()
-                try output.emit(try QueryRunner(database: db, now: currentUnixTime).rows(sql: sql, textBindings: arguments))
+                interruption.attach(db)
+                try output.stream(limit: try tableLimit()) { writer in
+                    try QueryRunner(database: db, now: currentUnixTime).stream(sql: sql, textBindings: arguments, to: writer)
+                }
                 return
             }
             guard let name else { return }
@@ -119,10 +142,23 @@ struct QueryCommand: ParsableCommand {
                 }
                 arguments[key] = value
             }
+            // `--limit` is the query's own parameter when it has one (top-talkers).
+            var rows: Int?
+            if let limit, query.parameter("limit") != nil {
+                guard arguments["limit"] == nil else {
+                    throw QueryError.invalidValue(parameter: "--limit", value: limit, expected: "one value, given once")
+                }
+                arguments["limit"] = limit
+            } else {
+                rows = try tableLimit()
+            }
             let db = try database.openForReading()
-            try output.emit(try QueryRunner(database: db, now: currentUnixTime).rows(query, arguments: arguments))
+            interruption.attach(db)
+            try output.stream(limit: rows) { writer in
+                try QueryRunner(database: db, now: currentUnixTime).stream(query, arguments: arguments, to: writer)
+            }
         } catch {
-            throw fail(error)
+            throw interruption.failure(error)
         }
     }
 

@@ -38,9 +38,10 @@ struct SessionCommand: ParsableCommand {
 
     @OptionGroup var filters: FilterOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var limits: QueryLimitOptions
 
     func run() throws {
-        try investigate(database, filters, output) { investigator, filter in
+        try investigate(database, filters, output, limits) { investigator, filter in
             try investigator.session(session, filter: filter)
         }
     }

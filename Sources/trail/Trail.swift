@@ -20,7 +20,8 @@ struct Trail: ParsableCommand {
         The database is --db FILE, else $TRAIL_DB, else ./trail.db.
         Exit codes: 0 ok, 1 findings (report --fail-on-findings), 2 some input failed,
         3 database error, 4 query error, 5 not found (also who/did with no match),
-        6 standard output could not be written, 64 usage error.
+        6 standard output could not be written, 7 a query stopped by --timeout or
+        --max-memory, 64 usage error, 130 interrupted (Ctrl-C).
         """,
         version: "0.1.0",
         subcommands: [IngestCommand.self, StatsCommand.self, QueryCommand.self, SchemaCommand.self, WhoCommand.self,

@@ -29,12 +29,17 @@ extension TS {
     }
 
     /// Runs `arguments` (raw bytes, so a name need not be UTF-8) with stdin and stderr on files,
-    /// and returns its exit status and its own peak RSS (wait4's rusage: only that child and its
-    /// children, not the other tests' processes).
+    /// and returns its exit status and its own peak RSS. The peak comes from GNU time, run
+    /// between: posix_spawn's child starts inside this test process, and Linux counts that
+    /// process's size into the child's own peak (wait4's ru_maxrss) even after its exec.
     static func spawnMeasured(_ arguments: [[UInt8]], stdinPath: String = "/dev/null") throws -> Measured {
         let scratch = TempDir("trail-spawn")
         defer { scratch.remove() }
         let errPath = scratch.file("stderr")
+        let rssPath = scratch.file("rss")
+        let time = try #require(["/usr/bin/time", "/bin/time"].first { FileManager.default.isExecutableFile(atPath: $0) },
+                                "GNU time is needed to measure a child's own peak memory")
+        let arguments = [Array(time.utf8), Array("-q".utf8), Array("-f".utf8), Array("%M".utf8), Array("-o".utf8), Array(rssPath.utf8)] + arguments
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -60,7 +65,9 @@ extension TS {
         while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
         let exit = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
         let err = (try? Data(contentsOf: URL(fileURLWithPath: errPath))).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        return Measured(status: exit, maxRSSKB: Int(usage.ru_maxrss), stderr: err)
+        let measured = (try? String(contentsOfFile: rssPath, encoding: .utf8))?
+            .split(separator: "\n").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        return Measured(status: exit, maxRSSKB: try #require(measured, "GNU time wrote no peak"), stderr: err)
     }
 
     static func bytes(_ s: String) -> [UInt8] { Array(s.utf8) }

@@ -15,12 +15,21 @@ public enum CSVWriter {
     public static func write(_ result: ResultSet, to sink: ByteSink) { write(RowBuffer(result), to: sink) }
 
     public static func write(_ rows: RowBuffer, to sink: ByteSink) {
-        for (i, name) in rows.columns.enumerated() {
+        writeHeader(rows.columns, to: sink)
+        writeRows(rows, to: sink)
+    }
+
+    static func writeHeader(_ columns: [String], to sink: ByteSink) {
+        for (i, name) in columns.enumerated() {
             if i > 0 { sink.write(byte: UInt8(ascii: ",")) }
             var name = name
             name.withUTF8 { writeText($0, to: sink) }
         }
         sink.write("\r\n")
+    }
+
+    /// The rows without the header.
+    static func writeRows(_ rows: RowBuffer, to sink: ByteSink) {
         let count = rows.columns.count
         rows.withCells { buffer, cells in
             for (n, cell) in cells.enumerated() {

@@ -121,7 +121,7 @@ public enum JSONWriter {
     }
 
     /// Each column's `"name":` prefix, quoted once for the whole result.
-    private struct ObjectKeys {
+    struct ObjectKeys {
         let prefixes: [[UInt8]]
 
         init(_ columns: [String]) {

@@ -33,6 +33,13 @@ public struct RowBuffer: Sendable {
         }
     }
 
+    /// Empties the buffer for the next rows, keeping its storage (a streamed query reuses one
+    /// buffer for every row).
+    mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        cells.removeAll(keepingCapacity: true)
+    }
+
     public var rowCount: Int { columns.isEmpty ? 0 : cells.count / columns.count }
     public var isEmpty: Bool { cells.isEmpty }
 

@@ -29,19 +29,33 @@ public struct TableFormatter: Sendable {
     public func write(_ result: ResultSet, to sink: ByteSink) { write(RowBuffer(result), to: sink) }
 
     public func write(_ rows: RowBuffer, to sink: ByteSink) {
+        guard let layout = layout(rows) else { return }
+        writeHeader(layout, to: sink)
+        writeRows(rows, layout, to: sink)
+    }
+
+    /// Column widths and alignment, measured over the rows of one window. A streamed table
+    /// keeps the first window's layout for every later row (see `RowStreamWriter`).
+    struct Layout {
+        var header: [String]
+        var headerLengths: [Int]
+        var widths: [Int]
+        var numeric: [Bool]
+        /// Whether a later cell wider than its column is cut: only when fitting a width, since
+        /// without one nothing is ever cut, and a long cell just pushes its row out of line.
+        var cutsLongCells: Bool
+    }
+
+    func layout(_ rows: RowBuffer) -> Layout? {
         let count = rows.columns.count
-        guard count > 0 else { return }
+        guard count > 0 else { return nil }
         let header = rows.columns.map(Self.sanitize)
         let headerLengths = header.map(Self.length)
+        var natural = headerLengths
+        // A column is right-aligned when it holds numbers and nothing but numbers (NULLs aside).
+        var allNumbers = [Bool](repeating: true, count: count)
+        var anyValue = [Bool](repeating: false, count: count)
         rows.withCells { buffer, cells in
-            // Each cell measured once. The few that are not printable ASCII are sanitized and
-            // kept as text here; the others are printed from the buffer as they are.
-            var lengths = [Int](repeating: 0, count: cells.count)
-            var sanitized: [Int: String] = [:]
-            var natural = headerLengths
-            // A column is right-aligned when it holds numbers and nothing but numbers (NULLs aside).
-            var allNumbers = [Bool](repeating: true, count: count)
-            var anyValue = [Bool](repeating: false, count: count)
             for (n, cell) in cells.enumerated() {
                 let i = n % count
                 switch cell.kind {
@@ -49,33 +63,42 @@ public struct TableFormatter: Sendable {
                 case .integer, .real: anyValue[i] = true
                 case .text: anyValue[i] = true; allNumbers[i] = false
                 }
-                let bytes = buffer.slice(cell)
-                let length: Int
-                if bytes.contains(where: { $0 < 0x20 || $0 >= 0x7F }) {
-                    let text = Self.sanitize(String(decoding: bytes, as: UTF8.self))
-                    length = Self.length(text)
-                    sanitized[n] = text
-                } else {
-                    length = bytes.count
-                }
-                lengths[n] = length
+                let length = Self.measure(buffer.slice(cell)).length
                 if length > natural[i] { natural[i] = length }
             }
-            let widths = fit(natural)
-            let numeric = (0..<count).map { allNumbers[$0] && anyValue[$0] }
+        }
+        return Layout(header: header, headerLengths: headerLengths, widths: fit(natural),
+                      numeric: (0..<count).map { allNumbers[$0] && anyValue[$0] }, cutsLongCells: width != nil)
+    }
 
-            writeLine(widths, rightAligned: numeric, to: sink) { i in (.text(header[i]), headerLengths[i]) }
-            for (i, width) in widths.enumerated() {
-                if i > 0 { sink.writeSpaces(Self.gap) }
-                sink.write(bytes: repeatElement(UInt8(ascii: "-"), count: width))
-            }
-            sink.write(byte: UInt8(ascii: "\n"))
+    /// A cell's printed length, and its sanitized text when it is not printable ASCII (the
+    /// others are printed from the buffer as they are).
+    private static func measure(_ bytes: UnsafeBufferPointer<UInt8>) -> (length: Int, sanitized: String?) {
+        guard bytes.contains(where: { $0 < 0x20 || $0 >= 0x7F }) else { return (bytes.count, nil) }
+        let text = sanitize(String(decoding: bytes, as: UTF8.self))
+        return (length(text), text)
+    }
+
+    func writeHeader(_ layout: Layout, to sink: ByteSink) {
+        writeLine(layout.widths, rightAligned: layout.numeric, cut: true, to: sink) { i in (.text(layout.header[i]), layout.headerLengths[i]) }
+        for (i, width) in layout.widths.enumerated() {
+            if i > 0 { sink.writeSpaces(Self.gap) }
+            sink.write(bytes: repeatElement(UInt8(ascii: "-"), count: width))
+        }
+        sink.write(byte: UInt8(ascii: "\n"))
+    }
+
+    func writeRows(_ rows: RowBuffer, _ layout: Layout, to sink: ByteSink) {
+        let count = layout.widths.count
+        guard rows.columns.count == count else { return }
+        rows.withCells { buffer, cells in
             var offset = 0
             while offset < cells.count {
-                writeLine(widths, rightAligned: numeric, to: sink) { i in
-                    let n = offset + i
-                    if let text = sanitized[n] { return (.text(text), lengths[n]) }
-                    return (.bytes(buffer.slice(cells[n])), lengths[n])
+                writeLine(layout.widths, rightAligned: layout.numeric, cut: layout.cutsLongCells, to: sink) { i in
+                    let bytes = buffer.slice(cells[offset + i])
+                    let measured = Self.measure(bytes)
+                    if let text = measured.sanitized { return (.text(text), measured.length) }
+                    return (.bytes(bytes), measured.length)
                 }
                 offset += count
             }
@@ -147,7 +170,7 @@ public struct TableFormatter: Sendable {
 
     /// One row: cells cut to their widths, padded, trailing spaces dropped. `cell(i)` gives
     /// column i's content and its length.
-    private func writeLine(_ widths: [Int], rightAligned: [Bool], to sink: ByteSink,
+    private func writeLine(_ widths: [Int], rightAligned: [Bool], cut: Bool, to sink: ByteSink,
                            cell: (Int) -> (LineCell, Int)) {
         let start = sink.position
         // Pending spaces are written only when something follows them, so a left-aligned last
@@ -156,7 +179,7 @@ public struct TableFormatter: Sendable {
         var pending = 0
         for i in 0..<widths.count {
             var (content, length) = cell(i)
-            if length > widths[i] {
+            if cut && length > widths[i] {
                 let text: String
                 switch content {
                 case .text(let s): text = s

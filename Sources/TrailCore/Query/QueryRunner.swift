@@ -25,9 +25,21 @@ public struct QueryRunner {
         try run(query, arguments: arguments, as: RowBuffer.self)
     }
 
+    /// Runs `query`, handing each row to `writer` as SQLite steps it (nothing is kept).
+    public func stream(_ query: NamedQuery, arguments: [String: String], to writer: RowStreamWriter) throws {
+        try run(query, arguments: arguments, begin: writer.begin(columns:), row: writer.append)
+        writer.end()
+    }
+
     private func run<Rows: RowCollector>(_ query: NamedQuery, arguments: [String: String], as: Rows.Type) throws -> Rows {
+        var rows: Rows?
+        try run(query, arguments: arguments, begin: { rows = Rows(columns: $0) }, row: { rows?.append($0) })
+        return rows ?? Rows(columns: [])
+    }
+
+    private func run(_ query: NamedQuery, arguments: [String: String], begin: ([String]) -> Void, row: (Statement) throws -> Void) throws {
         let bindings = try bindings(for: query, arguments: arguments)
-        return try execute(query.sql, bindings: bindings, as: Rows.self) { placeholder in
+        try execute(query.sql, bindings: bindings, begin: begin, row: row) { placeholder in
             QueryError.invalidDefinition(source: query.source == NamedQuery.builtInSource ? query.name : query.source,
                                          message: "the SQL uses :\(placeholder) but the header declares no such parameter")
         } checkUnused: { used in
@@ -76,10 +88,22 @@ public struct QueryRunner {
         try run(sql: sql, textBindings: textBindings, as: RowBuffer.self)
     }
 
+    /// Runs one statement the user wrote, handing each row to `writer` as SQLite steps it.
+    public func stream(sql: String, textBindings: [String: String] = [:], to writer: RowStreamWriter) throws {
+        try run(sql: sql, textBindings: textBindings, begin: writer.begin(columns:), row: writer.append)
+        writer.end()
+    }
+
     private func run<Rows: RowCollector>(sql: String, textBindings: [String: String], as: Rows.Type) throws -> Rows {
+        var rows: Rows?
+        try run(sql: sql, textBindings: textBindings, begin: { rows = Rows(columns: $0) }, row: { rows?.append($0) })
+        return rows ?? Rows(columns: [])
+    }
+
+    private func run(sql: String, textBindings: [String: String], begin: ([String]) -> Void, row: (Statement) throws -> Void) throws {
         var bindings: [String: SQLValue] = [:]
         for (key, value) in textBindings { bindings[key] = .text(value) }
-        return try execute(sql, bindings: bindings, as: Rows.self) { placeholder in
+        try execute(sql, bindings: bindings, begin: begin, row: row) { placeholder in
             QueryError.missingParameter(query: "--sql", parameter: placeholder)
         } checkUnused: { _ in }
     }
@@ -88,14 +112,18 @@ public struct QueryRunner {
 
     /// Runs trail's own SQL (the investigations'), with the same guard and named binding.
     func execute(_ sql: String, _ bindings: [String: SQLValue] = [:]) throws -> ResultSet {
-        try execute(sql, bindings: bindings, as: ResultSet.self) { placeholder in
+        var rows = ResultSet(columns: [])
+        try execute(sql, bindings: bindings, begin: { rows = ResultSet(columns: $0) }, row: { rows.append($0) }) { placeholder in
             QueryError.invalidSQL("internal query uses :\(placeholder) without a value")
         } checkUnused: { _ in }
+        return rows
     }
 
-    private func execute<Rows: RowCollector>(_ sql: String, bindings: [String: SQLValue], as: Rows.Type,
-                                             missing: (String) -> QueryError,
-                                             checkUnused: (Set<String>) throws -> Void) throws -> Rows {
+    /// Prepares and checks the statement, binds it, then steps it, calling `begin` with the
+    /// column names and `row` on each row. Under the connection's `StatementGuard`, if any.
+    private func execute(_ sql: String, bindings: [String: SQLValue], begin: ([String]) -> Void, row: (Statement) throws -> Void,
+                         missing: (String) -> QueryError,
+                         checkUnused: (Set<String>) throws -> Void) throws {
         let authorizer = database.installReadOnlyAuthorizer()
         defer { withExtendedLifetime(authorizer) {} }
         let statement: Statement
@@ -122,19 +150,42 @@ public struct QueryRunner {
         }
         try checkUnused(used)
 
-        var rows = Rows(columns: (0..<statement.columnCount).map { statement.columnName($0) })
+        begin((0..<statement.columnCount).map { statement.columnName($0) })
+        let statementGuard = database.statementGuard
+        // A Ctrl-C between two statements stops the next one before it starts.
+        if let statementGuard, statementGuard.isCancelled { throw statementGuard.stopped() }
+        statementGuard?.begin()
+        defer { statementGuard?.end() }
         do {
-            while try statement.step() { rows.append(statement) }
+            while try statement.step() {
+                try row(statement)
+                // A Ctrl-C while the rows were being written, outside SQLite's steps.
+                if let statementGuard, statementGuard.isCancelled { throw statementGuard.stopped() }
+            }
         } catch let error as DatabaseError {
+            if error.primaryCode == SQLITE_INTERRUPT, let statementGuard { throw statementGuard.stopped() }
             throw Self.translate(error, authorizer)
         }
-        return rows
+    }
+
+    /// Caps the memory SQLite may allocate in this process (`sqlite3_hard_heap_limit64`), so a
+    /// runaway query (a recursive CTE with UNION, a sort of endless rows) fails with an error
+    /// rather than taking the machine's memory. Process-wide: only for processes that only query.
+    public static func limitMemory(megabytes: Int) {
+        _ = sqlite3_hard_heap_limit64(Int64(megabytes) << 20)
+    }
+
+    /// The limit `limitMemory` set, in megabytes; nil for none.
+    static var memoryLimit: Int? {
+        let bytes = sqlite3_hard_heap_limit64(-1)
+        return bytes > 0 ? Int(bytes >> 20) : nil
     }
 
     /// A refusal or a mistake in the SQL is the query's fault (exit 4); a busy, corrupt or
     /// unreadable database stays a database error (exit 3).
     static func translate(_ error: DatabaseError, _ authorizer: ReadOnlyAuthorizer) -> Error {
         if let denial = authorizer.lastDenial { return QueryError.notAllowed(denial) }
+        if error.primaryCode == SQLITE_NOMEM, let megabytes = memoryLimit { return QueryStopped(reason: .memory(megabytes: megabytes)) }
         if error.isBusy || error.isCorrupt || error.primaryCode == SQLITE_IOERR || error.primaryCode == SQLITE_CANTOPEN
             || error.primaryCode == SQLITE_NOMEM {
             return error

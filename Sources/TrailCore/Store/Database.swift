@@ -1,9 +1,19 @@
 import CSQLite
 import Foundation
 
+private extension String {
+    func leftPadded(to count: Int) -> String { String(repeating: "0", count: Swift.max(0, count - self.count)) + self }
+}
+
 /// One SQLite connection. Not thread-safe: each thread that needs the database opens its own.
 public final class Database {
-    public enum Mode: Sendable { case readWrite, readOnly }
+    public enum Mode: Sendable {
+        case readWrite, readOnly
+        /// Read-only, and nothing else may change the file while it is open: SQLite then
+        /// takes no locks and needs no `-shm` index, so a WAL-mode database on read-only media
+        /// (evidence on a write-protected disk, a read-only mount) can be read at all.
+        case immutable
+    }
 
     let handle: OpaquePointer
     public let path: String
@@ -17,8 +27,9 @@ public final class Database {
         switch mode {
         case .readWrite: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
         case .readOnly: flags |= SQLITE_OPEN_READONLY
+        case .immutable: flags |= SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
         }
-        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        let rc = sqlite3_open_v2(mode == .immutable ? Self.immutableURI(path) : path, &db, flags, nil)
         guard rc == SQLITE_OK, let opened = db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             if let db { sqlite3_close_v2(db) }
@@ -33,6 +44,38 @@ public final class Database {
     }
 
     deinit { sqlite3_close_v2(handle) }
+
+    /// `file:PATH?immutable=1`, with the characters a URI gives meaning to escaped. An absolute
+    /// path gets an empty authority (`file:///…`), so a path starting `//` is not read as a host.
+    static func immutableURI(_ path: String) -> String {
+        var escaped = ""
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "%"), UInt8(ascii: "?"), UInt8(ascii: "#"), 0..<0x20, 0x7F...:
+                escaped += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            default:
+                escaped.unicodeScalars.append(Unicode.Scalar(byte))
+            }
+        }
+        return (path.hasPrefix("/") ? "file://" : "file:") + escaped + "?immutable=1"
+    }
+
+    /// The guard whose progress handler stops this connection's statements (see `StatementGuard`).
+    public private(set) var statementGuard: StatementGuard?
+
+    /// Installs `guard` as the progress handler, checked every 1,000 virtual-machine steps:
+    /// often enough that a stop takes effect at once, rarely enough to cost nothing.
+    public func install(_ statementGuard: StatementGuard) {
+        self.statementGuard = statementGuard
+        let context = Unmanaged.passUnretained(statementGuard).toOpaque()
+        sqlite3_progress_handler(handle, 1_000, { context in
+            guard let context else { return 0 }
+            return Unmanaged<StatementGuard>.fromOpaque(context).takeUnretainedValue().shouldStop() ? 1 : 0
+        }, context)
+    }
+
+    /// Stops the statement running on this connection, from any thread (SQLite allows it).
+    public func interrupt() { sqlite3_interrupt(handle) }
 
     func error(_ code: Int32, sql: String? = nil) -> DatabaseError {
         var message = String(cString: sqlite3_errmsg(handle))

@@ -51,10 +51,40 @@ public enum TrailDatabase {
         do { _ = try db.scalarText("PRAGMA journal_mode = WAL") } catch let error as DatabaseError where error.isBusy {}
     }
 
+    /// How to open `path` for reading. Reading a WAL-mode database (trail's) takes its `-shm`
+    /// index, which SQLite creates, or writes, beside the file: in a folder trail cannot write
+    /// (evidence on read-only media, a write-protected copy) that fails every read with
+    /// "attempt to write a readonly database". There, when no other connection has the database
+    /// open (no `-shm`) and no log holds changes not yet in the file (no `-wal` or hot journal
+    /// with content), nothing can change the file while trail reads it, and it is opened
+    /// immutable: no index, no locks. An existing `-shm` is used read-only, as SQLite allows.
+    /// In a writable folder SQLite makes its index itself, even for a file trail may not write,
+    /// and sees another process's writes, so the ordinary read-only open is kept there.
+    static func readingMode(_ path: String) throws -> Database.Mode {
+        let folder = (path as NSString).deletingLastPathComponent
+        if access(folder.isEmpty ? "." : folder, W_OK) == 0 || FileManager.default.fileExists(atPath: path + "-shm") { return .readOnly }
+        for log in [path + "-wal", path + "-journal"] {
+            let size = (try? FileManager.default.attributesOfItem(atPath: log)[.size] as? NSNumber)?.int64Value ?? 0
+            if size > 0 { throw UnreadableLog(path: path, log: log) }
+        }
+        return .immutable
+    }
+
+    /// A read-only database whose log holds changes not yet in the file, with no `-shm` index
+    /// to read the log through: reading the file alone would silently miss them.
+    public struct UnreadableLog: TrailFailure {
+        public let path: String
+        public let log: String
+        public var exitStatus: ExitStatus { .databaseError }
+        public var description: String {
+            "\(path): cannot be read where it is: \(log) holds changes not yet in the database, and the folder is read-only, so SQLite cannot build the -shm index to read them (copy the database with its -wal to a writable folder)"
+        }
+    }
+
     /// Opens an existing database for reading only.
     public static func openForReading(_ path: String) throws -> Database {
         guard FileManager.default.fileExists(atPath: path) else { throw MissingDatabase(path: path) }
-        let db = try Database(path: path, mode: .readOnly)
+        let db = try Database(path: path, mode: try readingMode(path))
         // SQLite's default 2 MB page cache, not a larger one: a query process reads each page
         // about once, and every page of a bigger cache is fresh memory the kernel must fault
         // in, which at 1M events cost 10-25 % of the heavy queries (the kernel's own file

@@ -18,8 +18,13 @@ public enum ExitStatus: Int32, Sendable {
     /// The output could not be written: standard output failed (a full disk, a closed
     /// descriptor), so what the command found was lost.
     case outputError = 6
+    /// A query was stopped before its end: it ran past its time limit (`--timeout`) or needed
+    /// more memory than its limit (`--max-memory`).
+    case queryStopped = 7
     /// Command-line usage error (the argument parser's code).
     case usage = 64
+    /// Interrupted by the user (SIGINT, Ctrl-C): 128 + the signal, as a shell reports it.
+    case interrupted = 130
 }
 
 /// An error that knows which documented exit code it deserves, so the command line can map it
