@@ -175,7 +175,7 @@ private func corpusFiles() throws -> [URL] {
 
 @Suite("Decoding: parser equivalence with Foundation on the shared corpus")
 struct DecodingEquivalenceTests {
-    @Test("the corpus is present (../shared/corpus next to the repository)")
+    @Test("the corpus is present (../shared/corpus next to the repository)", .enabled(if: TS.runCorpusTests, TS.corpusSkipReason))
     func corpusPresent() throws {
         var isDirectory: ObjCBool = false
         let present = FileManager.default.fileExists(atPath: TS.corpusDirectory.path, isDirectory: &isDirectory) && isDirectory.boolValue
@@ -183,7 +183,7 @@ struct DecodingEquivalenceTests {
         #expect(try corpusFiles().count > 100)
     }
 
-    @Test("every corpus record: trail's columns equal Foundation's values")
+    @Test("every corpus record: trail's columns equal Foundation's values", .enabled(if: TS.runCorpusTests, TS.corpusSkipReason))
     func equivalence() throws {
         try #require(FileManager.default.fileExists(atPath: TS.corpusDirectory.path),
                      "corpus not found at \(TS.corpusDirectory.path): the equivalence tests need ../shared/corpus (CI provides it)")

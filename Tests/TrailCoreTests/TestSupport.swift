@@ -280,6 +280,15 @@ enum TS {
     /// `../shared/corpus` next to the repository (CI provides it).
     static let corpusDirectory: URL = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus")
 
+    /// The tests over `../shared/corpus` run where it is; a clone without it skips them, with
+    /// this reason. CI sets `TRAIL_REQUIRE_CORPUS` (`.ci/run`), so there a missing corpus fails.
+    static let runCorpusTests: Bool = {
+        var isDirectory: ObjCBool = false
+        let present = FileManager.default.fileExists(atPath: corpusDirectory.path, isDirectory: &isDirectory) && isDirectory.boolValue
+        return present || ProcessInfo.processInfo.environment["TRAIL_REQUIRE_CORPUS"] != nil
+    }()
+    static let corpusSkipReason: Comment = "../shared/corpus is not beside the repository (CI provides it and sets TRAIL_REQUIRE_CORPUS)"
+
     /// The `trail` executable built alongside the test bundle, if there is one.
     static let trailExecutable: String? = {
         var candidates: [URL] = []
