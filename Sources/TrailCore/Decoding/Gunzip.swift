@@ -36,15 +36,17 @@ public enum Gunzip {
     }
 
     /// Inflates as far as the stream allows; never throws, so a caller can keep what came
-    /// before a cut, a corrupt block, a bad CRC or junk after the last member.
-    public static func inflate(_ input: [UInt8], limit: Int = maximumOutput) -> Inflated {
+    /// before a cut, a corrupt block, a bad CRC or junk after the last member. With `prefix`,
+    /// stops without error once that many bytes are out (the store reads one record back).
+    public static func inflate(_ input: [UInt8], limit: Int = maximumOutput, prefix: Int? = nil) -> Inflated {
+        let wanted = prefix ?? Int.max
         var output: [UInt8] = []
         // The gzip trailer's ISIZE is the inflated size mod 2^32: exact for one member under 4 GiB.
         if input.count >= 18 {
             let n = input.count
             let isize = Int(input[n - 4]) | Int(input[n - 3]) << 8 | Int(input[n - 2]) << 16 | Int(input[n - 1]) << 24
             // A corrupt trailer can claim anything: never reserve more than JSON's plausible ratio.
-            output.reserveCapacity(min(isize, limit, input.count * 40) + 1)
+            output.reserveCapacity(min(isize, limit, input.count * 40, wanted) + 1)
         }
         var chunk = [UInt8](repeating: 0, count: 1 << 18)
         var consumed = 0
@@ -72,6 +74,7 @@ public enum Gunzip {
                         return rc
                     }
                     let position = consumed + Int(stream.total_in)
+                    if output.count >= wanted { return }
                     if output.count > limit {
                         // Refused whole, as a plain file over the limit is: a stream this large is
                         // a bomb or not a log, and parsing its first 512 MiB could cost gigabytes.

@@ -29,43 +29,15 @@ public enum RecordArchive {
         return output
     }
 
-    /// The inflated stream of a stored blob, or its first `prefix` bytes. Concatenated members
-    /// are read in turn; an error after the bytes asked for does not matter (a broken input
-    /// keeps the records before its break, and those are the only ones that point into it).
-    static func inflate(_ input: UnsafeRawBufferPointer, prefix: Int? = nil) throws -> [UInt8] {
-        guard let inBase = input.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return [] }
-        let want = prefix ?? Int.max
-        var output: [UInt8] = []
-        if let prefix { output.reserveCapacity(prefix + (1 << 16)) }
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        var consumed = 0
-        while consumed < input.count && output.count < want {
-            var stream = z_stream()
-            guard czlib_inflate_init2(&stream, 15 + 16) == Z_OK else { throw ArchiveError("zlib could not start inflating") }
-            defer { inflateEnd(&stream) }
-            stream.next_in = UnsafeMutablePointer(mutating: inBase + consumed)
-            stream.avail_in = UInt32(min(input.count - consumed, Int(UInt32.max)))
-            var status: Int32 = Z_OK
-            repeat {
-                status = chunk.withUnsafeMutableBufferPointer { out -> Int32 in
-                    stream.next_out = out.baseAddress
-                    stream.avail_out = UInt32(out.count)
-                    let rc = CZlib.inflate(&stream, Z_NO_FLUSH)
-                    output.append(contentsOf: UnsafeBufferPointer(start: out.baseAddress, count: out.count - Int(stream.avail_out)))
-                    return rc
-                }
-                if output.count >= want { return output }
-                if status != Z_OK && status != Z_STREAM_END {
-                    if prefix != nil { throw ArchiveError("the stored input ends or breaks before the record (zlib status \(status))") }
-                    return output
-                }
-            } while status != Z_STREAM_END
-            consumed += Int(stream.total_in)
-            while consumed < input.count && inBase[consumed] == 0 { consumed += 1 }
-            guard consumed + 1 < input.count, inBase[consumed] == 0x1F, inBase[consumed + 1] == 0x8B else { break }
+    /// The inflated stream of a stored blob, or its first `prefix` bytes. A break after the
+    /// bytes asked for does not matter (a broken input keeps the records before its break, and
+    /// those are the only ones that point into it).
+    static func inflate(_ input: [UInt8], prefix: Int? = nil) throws -> [UInt8] {
+        let inflated = Gunzip.inflate(input, prefix: prefix)
+        if let prefix, inflated.bytes.count < prefix {
+            throw ArchiveError("the stored input ends or breaks before the record: \(inflated.error?.description ?? "it is shorter")")
         }
-        if output.count < want && prefix != nil { throw ArchiveError("the stored input is shorter than the record's place in it") }
-        return output
+        return inflated.bytes
     }
 
     struct ArchiveError: Error, CustomStringConvertible {
@@ -179,7 +151,7 @@ final class RecordReader {
         // change audits) pays half an inflate each. What was inflated is kept for the next
         // record of the same input; one further along inflates it again, whole.
         let again = inflated.contains { $0.blob == blob }
-        let bytes = try compressed.withUnsafeBytes { try RecordArchive.inflate($0, prefix: again ? nil : offset + length) }
+        let bytes = try RecordArchive.inflate(compressed, prefix: again ? nil : offset + length)
         guard offset + length <= bytes.count else {
             throw RecordArchive.ArchiveError("record \(offset)+\(length) lies past the end of blob \(blob) (\(bytes.count) bytes)")
         }
