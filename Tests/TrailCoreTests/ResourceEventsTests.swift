@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import TrailCore
 
-/// `resource_events` (schema 14) and `resource-access`, which reads it. The table must hold
+/// `resource_events` and `resource-access`, which reads it. The table must hold
 /// every resource with an ARN and its event's fields, however the events arrived, and the
 /// query must give the rows of its former formulation over `resources` and the events
 /// (Fixtures/reference-queries/resource-access.sql), also while the table lags the events.
@@ -72,7 +72,7 @@ struct ResourceEventsTests {
             SELECT count(*) FROM resource_events x JOIN event_links l ON l.event_rowid = x.event_row
             WHERE x.event_id = 'q-prod-001' AND l.session_id IS NOT x.session_id
             """) == 1)
-        // schema 14 replaced the ARN index.
+        // resource_events replaced the ARN index.
         #expect(try TS.count(db, "SELECT count(*) FROM sqlite_master WHERE name = 'resources_arn'") == 0)
     }
 

@@ -39,7 +39,7 @@ public enum ActivityRollup {
         """
 
     /// Events per session and service: which services a session called, and when, so
-    /// `top-talkers` counts an origin's services without reading its events (schema 12).
+    /// `top-talkers` counts an origin's services without reading its events.
     static let serviceTableSQL = """
         CREATE TABLE IF NOT EXISTS service_rollup (
           session_id INTEGER NOT NULL,        -- 0 for events with no identity
@@ -56,31 +56,6 @@ public enum ActivityRollup {
           max_event_rowid INTEGER);           -- max(event_rows.id) when the roll-up was built
         """
 
-    static let activityRebuildSQL = """
-        DELETE FROM activity_rollup;
-        INSERT INTO activity_rollup(session_id, account, region, access_key_id, source_ip_address, events, errors, first_ts, last_ts)
-        SELECT coalesce(session_id, 0), coalesce(recipient_account_id, identity_account_id), aws_region, access_key_id,
-               source_ip_address, count(*), count(error_code), min(event_ts), max(event_ts)
-        FROM event_rows
-        GROUP BY session_id, 2, 3, 4, 5;
-        """
-
-    static let hourlyRebuildSQL = """
-        DELETE FROM hourly_rollup;
-        INSERT INTO hourly_rollup(hour, account, region, events)
-        SELECT event_ts / 3600 * 3600, coalesce(recipient_account_id, identity_account_id), aws_region, count(*)
-        FROM event_rows
-        GROUP BY 1, 2, 3;
-        """
-
-    static let serviceRebuildSQL = """
-        DELETE FROM service_rollup;
-        INSERT INTO service_rollup(session_id, event_source, events, first_ts, last_ts)
-        SELECT coalesce(session_id, 0), event_source, count(*), min(event_ts), max(event_ts)
-        FROM event_rows
-        GROUP BY session_id, event_source;
-        """
-
     /// How new-or-rare-source-ips names a session's origin: its id, else its type, with the
     /// detail in parentheses (`arn:aws:iam::…:user/alice`, `aws_service (i-0abc…)`); `unknown`
     /// for events with no session.
@@ -89,7 +64,7 @@ public enum ActivityRollup {
     }
 
     /// The roll-up's rows that have a source address, with their session's origin label, in
-    /// address and origin order (schema 13): new-or-rare-source-ips reads each address, its
+    /// address and origin order: new-or-rare-source-ips reads each address, its
     /// counts and its sorted origins in one pass over this table instead of looking up the
     /// session of every address and session. Kept apart so the roll-up's own rows stay narrow.
     static let addressTableSQL = """
@@ -104,16 +79,8 @@ public enum ActivityRollup {
           PRIMARY KEY (source_ip_address, origin_label, rollup_row)) WITHOUT ROWID;
         """
 
-    static let addressRebuildSQL = """
-        DELETE FROM address_rollup;
-        INSERT INTO address_rollup(source_ip_address, origin_label, rollup_row, account, events, first_ts, last_ts)
-        SELECT r.source_ip_address, coalesce(\(originLabelSQL("s")), 'unknown'), r.rowid, r.account, r.events, r.first_ts, r.last_ts
-        FROM activity_rollup r LEFT JOIN sessions s ON s.id = r.session_id
-        WHERE r.source_ip_address IS NOT NULL;
-        """
-
     /// Each address over all time: its first and last use, its events and its origins, sorted
-    /// (schema 13). An address whose whole use lies inside a window is listed from here by
+    ///. An address whose whole use lies inside a window is listed from here by
     /// new-or-rare-source-ips without reading its rows; at a whole-corpus window, every one is.
     static let addressTotalsTableSQL = """
         CREATE TABLE IF NOT EXISTS address_totals (
@@ -141,9 +108,8 @@ public enum ActivityRollup {
     ///
     /// One pass over the session index, in session order: a session's few groups are summed in
     /// a small dictionary and written when the next session starts, and the hours in another.
-    /// The same rows as the migrations' SQL (`activityRebuildSQL`, `hourlyRebuildSQL`,
-    /// `serviceRebuildSQL`, `addressRebuildSQL`), in about half the time at 1M events and
-    /// without SQLite's sorters, whose buffers raised the ingest's peak memory from 173 to 204 MB.
+    /// The same rows as a GROUP BY over `event_rows` per table (ActivityRollupTests checks
+    /// them against one), in about half the time at 1M events and without SQLite's sorters, whose buffers raised the ingest's peak memory from 173 to 204 MB.
     /// Then `address_totals` and `error_events`, by SQL that needs no sorter either.
     public static func rebuild(_ db: Database) throws {
         try db.execute("DELETE FROM activity_rollup; DELETE FROM hourly_rollup; DELETE FROM service_rollup; DELETE FROM address_rollup")

@@ -36,7 +36,7 @@ public enum ErrorEvents {
           event_source, event_name, error_code, event_ts, region, session_id);
         """
 
-    /// The same expressions as `event_attribution` and `event_findings` (schema 11), so a row
+    /// The same expressions as `event_attribution` and `event_findings`, so a row
     /// here equals the event's finding.
     static let rebuildSQL = """
         DELETE FROM error_events;

@@ -1,5 +1,5 @@
 /// `resource_events`: each resource a record names, with what "who touched this ARN" prints of
-/// its event (time, account, call, error), stored in ARN order (schema 14).
+/// its event (time, account, call, error), stored in ARN order.
 ///
 /// `resource-access` matches a glob such as `arn:aws:s3:::bucket/*` against the ARNs. Through
 /// `resources` and the events, each match costs a random read of its ~770-byte event row:

@@ -5,7 +5,7 @@ import Testing
 /// Resources carry their event's row id, sessions their chain as role names, and cross-account
 /// role sessions have an index.
 @Suite("Store: row-keyed resources, role-name chains, the cross-account index")
-struct SchemaUpgradeTests {
+struct ResourceRowTests {
     static func indexColumns(_ db: Database, _ index: String) throws -> [String] {
         try db.rows("SELECT name FROM pragma_index_info('\(index)') ORDER BY seqno").map { row in
             if case .text(let name) = row.first { return name }
