@@ -6,7 +6,7 @@ import CZlib
 /// Each input file's gzip stream is stored once in `blobs` (a plain JSON input is compressed
 /// first), and each event row says where its record lies in the inflated stream
 /// (`blob_id`, `record_offset`, `record_length`). So every record comes back byte for byte
-/// (`trail show --raw`) at about the cost of the gzip input, and the wide members that the
+/// (`trail show`) at about the cost of the gzip input, and the wide members that the
 /// queries rarely read (`requestParameters`, `responseElements`, `userIdentity`, …) are not
 /// copied into the event rows: the `events` view reads them from the record (`trail_field`).
 public enum RecordArchive {
