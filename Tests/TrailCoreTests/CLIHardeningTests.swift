@@ -14,45 +14,14 @@ import Glibc
 struct CLIHardeningTests {
     static var db: String { QueryFixture.databasePath }
 
-    struct Run {
-        var status: Int32
-        var reason: Process.TerminationReason
-        var stdout: [UInt8]
-        var stderr: [UInt8]
-        var stderrText: String { String(decoding: stderr, as: UTF8.self) }
-        var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
-    }
+    typealias Run = QueryCLI.Raw
 
     /// Runs `trail ARGS` through `/bin/sh -c SCRIPT`, where the script's `"$@"` is the command
     /// (so the shell can redirect stdout to /dev/full or close it); stderr and stdout (when the
     /// script leaves it alone) are captured in files.
     static func shell(_ script: String, _ arguments: [String], environment extra: [String: String] = [:]) throws -> Run {
         let executable = try #require(QueryCLI.executable)
-        let scratch = try QueryScratch()
-        defer { scratch.remove() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script, "sh", executable] + arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["TRAIL_DB"] = nil
-        environment["TRAIL_QUERIES"] = nil
-        environment["COLUMNS"] = nil
-        for (key, value) in extra { environment[key] = value }
-        process.environment = environment
-        process.currentDirectoryURL = scratch.url
-        let out = scratch.url.appendingPathComponent("out"), err = scratch.url.appendingPathComponent("err")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
-        process.standardOutput = outHandle
-        process.standardError = errHandle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try outHandle.close()
-        try errHandle.close()
-        return Run(status: process.terminationStatus, reason: process.terminationReason,
-                   stdout: Array(try Data(contentsOf: out)), stderr: Array(try Data(contentsOf: err)))
+        return try QueryCLI.spawn("/bin/sh", ["-c", script, "sh", executable] + arguments, environment: extra)
     }
 
     static func fileMode(_ path: String) -> mode_t {

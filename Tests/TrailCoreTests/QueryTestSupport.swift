@@ -111,10 +111,28 @@ enum QueryCLI {
     /// Runs trail with `arguments`; the environment has no TRAIL_DB / TRAIL_QUERIES unless given.
     static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Output {
         let executable = try #require(executable, "the trail executable was not built next to the tests")
+        let run = try spawn(executable, arguments, environment: extra)
+        return Output(status: run.status, stdout: run.stdoutText, stderr: run.stderrText)
+    }
+
+    /// What a process left: how it ended and its output as bytes.
+    struct Raw {
+        var status: Int32
+        var reason: Process.TerminationReason
+        var stdout: [UInt8]
+        var stderr: [UInt8]
+        var stderrText: String { String(decoding: stderr, as: UTF8.self) }
+        var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+    }
+
+    /// Runs `program` in a scratch directory, outside the source tree (the built-in queries must
+    /// come from the binary), with stdout and stderr in files and no TRAIL_DB, TRAIL_QUERIES or
+    /// COLUMNS unless `extra` gives them.
+    static func spawn(_ program: String, _ arguments: [String], environment extra: [String: String] = [:]) throws -> Raw {
         let scratch = try QueryScratch()
         defer { scratch.remove() }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
+        process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["TRAIL_DB"] = nil
@@ -122,7 +140,6 @@ enum QueryCLI {
         environment["COLUMNS"] = nil
         for (key, value) in extra { environment[key] = value }
         process.environment = environment
-        // Outside the source tree: the built-in queries must come from the binary.
         process.currentDirectoryURL = scratch.url
         let out = scratch.url.appendingPathComponent("out"), err = scratch.url.appendingPathComponent("err")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
@@ -135,8 +152,7 @@ enum QueryCLI {
         process.waitUntilExit()
         try outHandle.close()
         try errHandle.close()
-        return Output(status: process.terminationStatus,
-                      stdout: String(decoding: try Data(contentsOf: out), as: UTF8.self),
-                      stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self))
+        return Raw(status: process.terminationStatus, reason: process.terminationReason,
+                   stdout: Array(try Data(contentsOf: out)), stderr: Array(try Data(contentsOf: err)))
     }
 }

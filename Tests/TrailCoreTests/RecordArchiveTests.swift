@@ -86,7 +86,7 @@ struct RecordArchiveTests {
                 "eventName":"GetObject","awsRegion":"us-east-1","recipientAccountId":"111122223333",\
                 "REQUESTPARAMETERS":{"a":1},"requestParameters":{"bucketName":"b", "key" : "k"},"responseElements":null,\
                 "userIdentity":{"type":"AssumedRole","sessionContext":{"webIdFederationData":{"federatedProvider":"p"}},"onBehalfOf":{"userId":"u"}},\
-                "tlsDetails":{"tlsVersion":"TLSv1.3"},"ev\\u0065ntContext":{"x":[1,2]}}
+                "tlsDetails":{"tlsVersion":"TLSv1.3"},"ev\\u0065ntContext":{"x":[1,2]},"requestID":"r\\u00e9q \\"1\\"","apiVersion":7}
                 """
             let path = dir.write("m.json", "{\"Records\":[" + record + "]}")
             try TS.ingest([path], into: dir.database)
@@ -99,6 +99,11 @@ struct RecordArchiveTests {
             #expect(row["on_behalf_of"] == "{\"userId\":\"u\"}")
             #expect(row["tls_details"] == "{\"tlsVersion\":\"TLSv1.3\"}")
             #expect(row["event_context"] == "{\"x\":[1,2]}")
+            // Scalar fields read from the record are decoded as the row stored them.
+            #expect(row["event_version"] == "1.08")
+            #expect(row["request_id"] == "réq \"1\"")
+            #expect(row["api_version"] == "7")
+            #expect(row["vpc_endpoint_id"] == .some(nil))
             #expect(row["user_identity"]??.hasPrefix("{\"type\":\"AssumedRole\"") == true)
             // Not an issuing call: the row keeps none of the request and response members.
             #expect(try TS.count(db, "SELECT count(*) FROM event_rows WHERE request_parameters IS NOT NULL") == 0)

@@ -178,15 +178,22 @@ public final class EventWriter {
                 let tail = Int32(Self.tailParameter(0))
                 let insightColumns = EventColumn.allCases.filter { $0 != .sessionID }
                 let insightTail = Int32(EventColumn.count + 1)
-                /// Where the record lies: its input's blob, offset and length.
-                func bindSpan(_ statement: Statement, _ index: Int32, _ record: Int) throws {
+                /// The columns both event tables end with, from `index` on: the time, the session's
+                /// creation, the file and the record's place in it, and where the record lies (its
+                /// input's blob, offset and length).
+                func bindPlace(_ statement: Statement, _ index: Int32, _ record: Int) throws {
+                    statement.bindInt(index, file.eventTimes[record])
+                    let creation = file.creationTimes[record]
+                    if creation == Int64.min { statement.bindNull(index + 1) } else { statement.bindInt(index + 1, creation) }
+                    statement.bindInt(index + 2, result.fileID)
+                    statement.bindInt(index + 3, Int64(file.recordIndexes[record]))
                     let span = file.recordSpans[record]
                     guard let blob = span.kind == .scratchText ? scratchBlobID : blobID else {
                         throw DatabaseError(code: SQLITE_ERROR, message: "\(identity.path): record \(file.recordIndexes[record]) has no stored input to point at")
                     }
-                    statement.bindInt(index, blob)
-                    statement.bindInt(index + 1, Int64(span.offset))
-                    statement.bindInt(index + 2, Int64(span.length))
+                    statement.bindInt(index + 4, blob)
+                    statement.bindInt(index + 5, Int64(span.offset))
+                    statement.bindInt(index + 6, Int64(span.length))
                 }
                 var resourceCursor = 0
                 for record in 0..<file.recordCount {
@@ -200,12 +207,7 @@ public final class EventWriter {
                             bind(statement, Int32(column.rawValue + 1), f(column), boolean: column.isBoolean)
                         }
                         statement.bindNull(Int32(EventColumn.sessionID.rawValue + 1))
-                        statement.bindInt(insightTail, file.eventTimes[record])
-                        let creation = file.creationTimes[record]
-                        if creation == Int64.min { statement.bindNull(insightTail + 1) } else { statement.bindInt(insightTail + 1, creation) }
-                        statement.bindInt(insightTail + 2, result.fileID)
-                        statement.bindInt(insightTail + 3, Int64(file.recordIndexes[record]))
-                        try bindSpan(statement, insightTail + 4, record)
+                        try bindPlace(statement, insightTail, record)
                     } else {
                         let identityCall = Self.isIdentityCall(bytes(f(.eventSource)), bytes(f(.eventName)), readOnly: f(.readOnly))
                         for (parameter, column) in stored {
@@ -228,12 +230,7 @@ public final class EventWriter {
                         }
                         sessionID = try string(f(.sessionID)).map { try sessions.id(for: $0) }
                         if let sessionID { statement.bindInt(sessionParameter, sessionID) } else { statement.bindNull(sessionParameter) }
-                        statement.bindInt(tail, file.eventTimes[record])
-                        let creation = file.creationTimes[record]
-                        if creation == Int64.min { statement.bindNull(tail + 1) } else { statement.bindInt(tail + 1, creation) }
-                        statement.bindInt(tail + 2, result.fileID)
-                        statement.bindInt(tail + 3, Int64(file.recordIndexes[record]))
-                        try bindSpan(statement, tail + 4, record)
+                        try bindPlace(statement, tail, record)
                         let idHash = bytes(f(.eventID)).map { ByteHash.murmur64(UnsafeRawBufferPointer($0)) } ?? 0
                         statement.bindInt(tail + 7, Int64(bitPattern: idHash))
                     }

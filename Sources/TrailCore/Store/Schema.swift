@@ -82,7 +82,7 @@ public enum Schema {
     /// (`EventColumn.Storage.rowForIdentityCalls`): the calls that issue credentials or sign in,
     /// which the attribution reads on every run, and every IAM call that is not read-only (an
     /// empty list of names: all of them), which `iam-changes` lists. Each is read often, and
-    /// from a different input; together they are under 1 % of the events.
+    /// from a different input, and they are few beside the data events.
     static let identityCalls: [(source: String, names: [String])] = [
         ("sts.amazonaws.com", ["AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity", "GetSessionToken", "GetFederationToken", "AssumeRoot"]),
         ("signin.amazonaws.com", ["ConsoleLogin", "SwitchRole"]),
